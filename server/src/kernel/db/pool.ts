@@ -17,5 +17,5 @@ export function createDb(url: string, max = 20): Db {
   pool.on('error', () => {
     /* an idle client lost its connection; the pool replaces it */
   });
-  return drizzle({ client: pool }) as Db;
+  return drizzle({ client: pool, casing: 'snake_case' }) as Db;
 }

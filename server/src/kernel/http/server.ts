@@ -56,7 +56,7 @@ function zodFieldErrors(error: FastifyError, locale: Locale): FieldError[] {
 
 export function sendProblem(request: FastifyRequest, reply: FastifyReply, error: AppError) {
   const locale = request.locale ?? 'zh-CN';
-  const fields = error.fields.map((f) => ({ ...f, message: translate(f.message, locale) }));
+  const fields = error.fields.map((f) => ({ ...f, message: translate(f.message, locale, error.params) }));
   return reply
     .code(error.status)
     .headers(error.headers)
@@ -103,11 +103,6 @@ export async function createHttpServer(opts: HttpOptions): Promise<App> {
   app.decorateRequest('locale', 'zh-CN');
   app.decorateRequest('principal', null);
 
-  app.addHook('onRequest', async (request, reply) => {
-    reply.header('x-request-id', request.id);
-    request.locale = pickLocale(request.headers['accept-language']);
-    request.principal = await opts.authenticate(request);
-  });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof AppError) return sendProblem(request, reply, error);
@@ -137,6 +132,11 @@ export async function createHttpServer(opts: HttpOptions): Promise<App> {
   });
 
   await app.register(fastifyCookie, { secret: opts.cookieSecret });
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    request.locale = pickLocale(request.headers['accept-language']);
+    request.principal = await opts.authenticate(request);
+  });
   await app.register(fastifyCsrf, {
     cookieKey: 'qd_csrf',
     cookieOpts: { path: '/', sameSite: 'lax', httpOnly: true, signed: true, secure: opts.cookieSecure },
