@@ -1,0 +1,124 @@
+import { sql } from 'drizzle-orm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { shopOwnedTables } from '../src/kernel/db/tenant.js';
+import { createTestPlatform, type TestPlatform, uniqueEmail } from './app.js';
+
+/**
+ * Walks every workbench route in the OpenAPI document as the owner of shop A, aiming at shop B:
+ * B's shop id in the path must answer 403/404; A's shop id with B's sub-resource ids must answer
+ * 404; A's own lists must not show B's data; and B's rows must not change.
+ */
+type Schema = { type?: string | string[]; enum?: unknown[]; properties?: Record<string, Schema>; required?: string[]; minLength?: number; format?: string; minimum?: number; anyOf?: Schema[]; default?: unknown };
+
+function sample(schema: Schema | undefined): unknown {
+  if (!schema) return undefined;
+  if (schema.enum) return schema.enum[0];
+  if (schema.anyOf) return sample(schema.anyOf.find((s) => s.type !== 'null'));
+  const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
+  switch (type) {
+    case 'object':
+      return Object.fromEntries(Object.entries(schema.properties ?? {}).map(([k, v]) => [k, sample(v)]));
+    case 'string':
+      if (schema.format === 'email') return uniqueEmail('probe');
+      return 'probe-value-1'.padEnd(schema.minLength ?? 0, 'x');
+    case 'integer':
+    case 'number':
+      return schema.minimum ?? 1;
+    case 'boolean':
+      return true;
+    case 'array':
+      return [];
+    default:
+      return undefined;
+  }
+}
+
+let p: TestPlatform;
+let a: Awaited<ReturnType<TestPlatform['shopOwner']>>;
+let b: Awaited<ReturnType<TestPlatform['shopOwner']>>;
+const bIds: Record<string, string> = {};
+
+async function snapshotOf(shopId: string) {
+  const out: Record<string, unknown> = {};
+  for (const table of await shopOwnedTables(p.db.$client)) {
+    out[table] = (await p.db.$client.query(`select * from "${table}" where shop_id = $1 order by 1, 2`, [shopId])).rows;
+  }
+  out.shop = (await p.db.execute(sql`select * from shops where id = ${shopId}`)).rows;
+  return JSON.stringify(out);
+}
+
+beforeAll(async () => {
+  p = await createTestPlatform();
+  a = await p.shopOwner();
+  b = await p.shopOwner();
+  const member = await p.signUp('merchant');
+  await b.client.post(`/api/shops/${b.shopId}/invitations`, { identifier: member.email, role: 'customer_service' });
+  const [inv] = (await member.client.get('/api/me/invitations')).body.items;
+  await member.client.post(`/api/me/invitations/${inv.id}/accept`);
+  const pending = await b.client.post(`/api/shops/${b.shopId}/invitations`, { identifier: uniqueEmail('pending'), role: 'warehouse' });
+  bIds.shopId = b.shopId;
+  bIds.accountId = member.accountId;
+  bIds.invitationId = pending.body.id;
+});
+
+describe('tenant isolation', () => {
+  it('every shop-scoped route refuses another shop’s ids and changes nothing', async () => {
+    const doc = (await p.client().get('/api/openapi.json')).body as {
+      paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: Schema }> } }>>;
+    };
+    const routes = Object.entries(doc.paths)
+      .filter(([path]) => path.startsWith('/api/shops/{shopId}'))
+      .flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ path, method: method.toUpperCase(), op })));
+    expect(routes.length).toBeGreaterThanOrEqual(8);
+
+    const before = await snapshotOf(b.shopId);
+    const probes: string[] = [];
+    for (const { path, method, op } of routes) {
+      const body = sample(op.requestBody?.content['application/json']?.schema);
+      const params = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+      for (const p of params) expect(bIds[p], `no id of shop B for {${p}} in ${path}`).toBeDefined();
+
+      // 1. Shop B's id in the path.
+      const other = path.replace(/\{(\w+)\}/g, (_, name: string) => bIds[name]!);
+      const res1 = await a.client.request(method, other, body);
+      probes.push(`${method} ${other} -> ${res1.status}`);
+      expect([403, 404], `${method} ${other}`).toContain(res1.status);
+
+      // 2. Our own shop, B's sub-resource ids.
+      if (params.length > 1) {
+        const mixed = path.replace(/\{(\w+)\}/g, (_, name: string) => (name === 'shopId' ? a.shopId : bIds[name]!));
+        const res2 = await a.client.request(method, mixed, body);
+        probes.push(`${method} ${mixed} -> ${res2.status}`);
+        expect(res2.status, `${method} ${mixed}: ${JSON.stringify(res2.body)}`).toBe(404);
+      } else if (method === 'GET') {
+        // 3. Our own lists never show B's rows.
+        const own = await a.client.get(path.replace('{shopId}', a.shopId));
+        expect(own.status).toBe(200);
+        const text = JSON.stringify(own.body);
+        for (const id of [b.shopId, bIds.accountId!, bIds.invitationId!]) expect(text).not.toContain(id);
+      }
+    }
+    expect(await snapshotOf(b.shopId)).toBe(before);
+    expect(probes.length).toBeGreaterThan(routes.length);
+  });
+
+  it('the database itself hides other shops’ rows from the app role', async () => {
+    const rows = await p.db.transaction(async (tx) => {
+      await tx.execute(sql`select set_config('qiandian.shop_id', ${a.shopId}, true)`);
+      await tx.execute(sql`set local role qiandian_app`);
+      return (await tx.execute<{ shop_id: string }>(sql`select shop_id from shop_members`)).rows;
+    });
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((r) => r.shop_id === a.shopId)).toBe(true);
+    const write = p.db.transaction(async (tx) => {
+      await tx.execute(sql`select set_config('qiandian.shop_id', ${a.shopId}, true)`);
+      await tx.execute(sql`set local role qiandian_app`);
+      await tx.execute(sql`insert into shop_members (shop_id, account_id, role) values (${b.shopId}, ${a.accountId}, 'owner')`);
+    });
+    const error = await write.then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(String((error?.cause as Error | undefined)?.message)).toMatch(/row-level security/);
+  });
+});
