@@ -16,10 +16,14 @@ export interface Response<T = any> {
   headers: Record<string, string | string[] | undefined>;
 }
 
+let clients = 1;
+
 /** A browser-like client for app.inject: keeps cookies, sends the CSRF token on mutations. */
 export class Client {
   private cookies = new Map<string, string>();
   private csrf?: string;
+  /** Each client is its own person on its own address (rate limits and throttling count per address). */
+  private remoteAddress = `10.${(clients >> 16) & 255}.${(clients >> 8) & 255}.${clients++ & 255}`;
   constructor(
     private app: App,
     public locale = 'en-US',
@@ -42,13 +46,19 @@ export class Client {
 
   async request<T = any>(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response<T>> {
     if (!['GET', 'HEAD'].includes(method) && !this.csrf) {
-      const r = await this.app.inject({ method: 'GET', url: '/api/auth/csrf', headers: { cookie: this.cookieHeader } });
+      const r = await this.app.inject({
+        method: 'GET',
+        url: '/api/auth/csrf',
+        headers: { cookie: this.cookieHeader },
+        remoteAddress: this.remoteAddress,
+      });
       this.absorb(r.headers['set-cookie']);
       this.csrf = r.json().token;
     }
     const res = await this.app.inject({
       method: method as 'GET',
       url,
+      remoteAddress: this.remoteAddress,
       headers: {
         cookie: this.cookieHeader,
         'accept-language': this.locale,

@@ -1,4 +1,4 @@
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { requirePrincipal } from '../../kernel/http/auth.js';
 import type { App } from '../../kernel/http/server.js';
@@ -6,6 +6,9 @@ import type { ModuleContext } from '../../kernel/module.js';
 import * as identity from './service.js';
 
 export const SESSION_COOKIE = 'qd_session';
+
+/** Sign-up and sign-in are limited per client address: before them there is no account to count. */
+const byClientAddress = (request: FastifyRequest) => `ip:${request.ip}`;
 
 const registerBody = z
   .object({
@@ -34,7 +37,7 @@ export async function identityRoutes(app: App, ctx: ModuleContext) {
     '/api/auth/register',
     {
       schema: { tags: ['auth'], summary: 'Create an account and sign in', body: registerBody, response: { 201: accountResponse } },
-      config: { rateLimit: { max: 20, timeWindow: 60_000 } },
+      config: { rateLimit: { max: 20, timeWindow: 60_000, keyGenerator: byClientAddress } },
     },
     async (request, reply) => {
       const account = await identity.register(db, { ...request.body, locale: request.locale });
@@ -53,7 +56,7 @@ export async function identityRoutes(app: App, ctx: ModuleContext) {
         body: z.object({ identifier: z.string().trim().min(1).max(254), password: z.string().min(1).max(128) }),
         response: { 200: accountResponse },
       },
-      config: { rateLimit: { max: 30, timeWindow: 60_000 } },
+      config: { rateLimit: { max: 30, timeWindow: 60_000, keyGenerator: byClientAddress } },
     },
     async (request, reply) => {
       const result = await identity.login(db, {

@@ -170,3 +170,50 @@ describe('staff and roles', () => {
     expect(n.rows[0]!.n).toBe(1);
   });
 });
+
+describe('lists', () => {
+  it('paginate by cursor without gaps or repeats', async () => {
+    const owner = await p.shopOwner();
+    const staff = await Promise.all(Array.from({ length: 4 }, () => p.signUp('merchant')));
+    for (const s of staff) await owner.client.post(`/api/shops/${owner.shopId}/invitations`, { identifier: s.email, role: 'warehouse' });
+    for (const s of staff) {
+      const [inv] = (await s.client.get('/api/me/invitations')).body.items;
+      await s.client.post(`/api/me/invitations/${inv.id}/accept`);
+    }
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { body: { items: { accountId: string }[]; nextCursor: string | null } } = await owner.client.get(
+        `/api/shops/${owner.shopId}/members?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+      expect(page.body.items.length).toBeLessThanOrEqual(2);
+      seen.push(...page.body.items.map((m) => m.accountId));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(seen).toHaveLength(5);
+    expect(new Set(seen).size).toBe(5);
+    const bad = await owner.client.get(`/api/shops/${owner.shopId}/members?cursor=%%%`);
+    expect(bad.status).toBe(400);
+    const tooMany = await owner.client.get(`/api/shops/${owner.shopId}/members?limit=1000`);
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body.errors[0].field).toBe('query.limit');
+  });
+});
+
+describe('rate limits', () => {
+  it('answer 429 problem+json with Retry-After once an account exceeds its budget', async () => {
+    const c = p.client();
+    const statuses: number[] = [];
+    for (let i = 0; i < 22; i++) {
+      const r = await c.post('/api/auth/register', { kind: 'shopper', email: uniqueEmail('rl'), password: 'long enough', displayName: 'r' });
+      statuses.push(r.status);
+      if (r.status === 429) {
+        expect(r.headers['content-type']).toMatch(/problem\+json/);
+        expect(r.body.code).toBe('rate_limited');
+        expect(Number(r.headers['retry-after'])).toBeGreaterThan(0);
+      }
+    }
+    expect(statuses.filter((s) => s === 201).length).toBeLessThanOrEqual(20);
+    expect(statuses).toContain(429);
+  });
+});
