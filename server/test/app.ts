@@ -13,7 +13,7 @@ import { freshDatabase } from './db.js';
 export interface Response<T = any> {
   status: number;
   body: T;
-  headers: Record<string, string | string[] | undefined>;
+  headers: Record<string, string | string[] | number | undefined>;
 }
 
 let clients = 1;

@@ -217,3 +217,29 @@ describe('rate limits', () => {
     expect(statuses).toContain(429);
   });
 });
+
+describe('activity on the workbench home', () => {
+  it('tells what happened in the shop, from its events, in the reader’s language', async () => {
+    const { startEventBus } = await import('../../kernel/events/dispatcher.js');
+    const { subscribersOf } = await import('../../app.js');
+    const owner = await p.shopOwner();
+    await owner.client.post(`/api/shops/${owner.shopId}/invitations`, { identifier: uniqueEmail('act'), role: 'warehouse' });
+    await owner.client.patch(`/api/shops/${owner.shopId}`, { contactName: '新联系人' });
+    const log = { info() {}, warn() {}, error() {}, debug() {}, child: () => log } as never;
+    const bus = await startEventBus({ db: p.db, subscribers: subscribersOf({ db: p.db, log } as never), log, workerId: 'test', pollMs: 60_000 });
+    try {
+      while ((await bus.drain()) > 0);
+    } finally {
+      await bus.stop();
+    }
+    const en = await owner.client.get(`/api/shops/${owner.shopId}/overview`);
+    const summaries = en.body.activity.map((a: { summary: string }) => a.summary);
+    expect(summaries).toEqual(
+      expect.arrayContaining(['updated the shop details', expect.stringMatching(/^invited .* as warehouse$/), expect.stringMatching(/^applied to open/)]),
+    );
+    owner.client.locale = 'zh-CN';
+    const zh = await owner.client.get(`/api/shops/${owner.shopId}/overview`);
+    expect(zh.body.activity.map((a: { summary: string }) => a.summary)).toContain('修改了店铺信息');
+    expect(zh.body.counts).toEqual({ members: 1, pendingInvitations: 1 });
+  });
+});
