@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,14 +17,12 @@ export interface Response<T = any> {
   headers: Record<string, string | string[] | number | undefined>;
 }
 
-let clients = 1;
-
 /** A browser-like client for app.inject: keeps cookies, sends the CSRF token on mutations. */
 export class Client {
   private cookies = new Map<string, string>();
   private csrf?: string;
   /** Each client is its own person on its own address (rate limits and throttling count per address). */
-  private remoteAddress = `10.${(clients >> 16) & 255}.${(clients >> 8) & 255}.${clients++ & 255}`;
+  private remoteAddress = `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
   constructor(
     private app: App,
     public locale = 'en-US',
@@ -102,7 +101,8 @@ export const licence = () => `9133${String(Date.now()).slice(-10)}${String(count
 export async function createTestPlatform(): Promise<TestPlatform> {
   const { db } = await freshDatabase();
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'qiandian-app-'));
-  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', DATABASE_URL: 'postgres://unused@127.0.0.1/unused' });
+  // With REDIS_URL (the CI integration pass) rate limits count in Redis, as in production.
+  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', REDIS_URL: process.env.REDIS_URL });
   const { app } = await buildApp(config, db);
   await app.ready();
   afterAll(async () => {
