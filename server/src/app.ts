@@ -13,6 +13,7 @@ import { createDb, type Db } from './kernel/db/pool.js';
 import type { Subscriber } from './kernel/events/outbox.js';
 import { AppError } from './kernel/http/errors.js';
 import { newToken } from './kernel/ids.js';
+import { housekeepingJobs } from './kernel/housekeeping.js';
 import { createHttpServer, sendProblem, type App } from './kernel/http/server.js';
 import type { JobDefinition } from './kernel/jobs/queue.js';
 import type { Module, ModuleContext } from './kernel/module.js';
@@ -68,7 +69,7 @@ export function subscribersOf(ctx: ModuleContext): Subscriber[] {
   return MODULES.flatMap((m) => m.subscribers?.(ctx) ?? []);
 }
 export function jobsOf(ctx: ModuleContext): JobDefinition[] {
-  return MODULES.flatMap((m) => m.jobs?.(ctx) ?? []);
+  return [...housekeepingJobs(ctx.db), ...MODULES.flatMap((m) => m.jobs?.(ctx) ?? [])];
 }
 
 /** Composes the HTTP app: kernel behaviour, every module's routes, health, and the web app. */

@@ -12,7 +12,7 @@ describe('tenancy', () => {
     );
     for (const t of tables) {
       const row = res.rows.find((r) => r.relname === t);
-      expect(row, t).toMatchObject({ relrowsecurity: true, relforcerowsecurity: true });
+      expect(row, t).toMatchObject({ relrowsecurity: true });
     }
     const role = await db.execute<{ rolbypassrls: boolean; rolsuper: boolean }>(
       sql`select rolbypassrls, rolsuper from pg_roles where rolname = 'qiandian_app'`,

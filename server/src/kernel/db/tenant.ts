@@ -8,8 +8,9 @@ import type { Db, Tx } from './pool.js';
  * Every shop-owned table (its primary key starts with `shop_id`) gets row-level security
  * with one policy: a row is visible and writable only when its `shop_id` equals the
  * transaction's `qiandian.shop_id` setting. Requests on behalf of a shop run as the
- * `qiandian_app` role, which cannot bypass the policy (NOBYPASSRLS, not the owner, and the
- * tables FORCE row-level security).
+ * `qiandian_app` role, which cannot bypass the policy (NOBYPASSRLS, not a superuser, not the
+ * tables' owner). System work (event handlers, jobs, an account's view across its shops) runs
+ * as the owning role, which row-level security does not restrict.
  */
 export const APP_ROLE = 'qiandian_app';
 const SETTING = 'qiandian.shop_id';
@@ -55,7 +56,7 @@ export async function applyTenancy(client: pg.Pool | pg.Client): Promise<void> {
   for (const table of await shopOwnedTables(client)) {
     const t = `"${table}"`;
     await client.query(`alter table ${t} enable row level security`);
-    await client.query(`alter table ${t} force row level security`);
+    await client.query(`alter table ${t} no force row level security`);
     await client.query(`drop policy if exists tenant_isolation on ${t}`);
     await client.query(
       `create policy tenant_isolation on ${t}
