@@ -18,12 +18,29 @@ import { createHttpServer, sendProblem, type App } from './kernel/http/server.js
 import type { JobDefinition } from './kernel/jobs/queue.js';
 import type { Module, ModuleContext } from './kernel/module.js';
 import { activityModule } from './modules/activity/index.js';
+import { catalogModule } from './modules/catalog/index.js';
+import { checkoutModule } from './modules/checkout/index.js';
+import { inventoryModule } from './modules/inventory/index.js';
+import { ordersModule } from './modules/orders/index.js';
+import { paymentsModule } from './modules/payments/index.js';
+import { testpayModule } from './modules/testpay/index.js';
 import { identityModule, sessionAuthenticator } from './modules/identity/index.js';
 import { mediaModule } from './modules/media/index.js';
 import { installShopAccess, shopsModule } from './modules/shops/index.js';
 
 /** Every domain module, in the order their routes register. */
-export const MODULES: Module[] = [identityModule, mediaModule, shopsModule, activityModule];
+export const MODULES: Module[] = [
+  identityModule,
+  mediaModule,
+  shopsModule,
+  activityModule,
+  catalogModule,
+  inventoryModule,
+  ordersModule,
+  paymentsModule,
+  testpayModule,
+  checkoutModule,
+];
 
 const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
 const WEB_APPS = ['seller', 'admin', 'm'];
@@ -107,6 +124,7 @@ export async function buildApp(config: Config, db: Db): Promise<{ app: App; ctx:
     },
   );
 
+  for (const m of MODULES) await m.init?.(ctx);
   for (const m of MODULES) {
     if (m.routes) await app.register(async (scope) => m.routes!(scope as App, ctx));
   }

@@ -3,7 +3,10 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll } from 'vitest';
-import { buildApp } from '../src/app.js';
+import net from 'node:net';
+import { buildApp, jobsOf, subscribersOf } from '../src/app.js';
+import { startEventBus } from '../src/kernel/events/dispatcher.js';
+import { startJobRunner } from '../src/kernel/jobs/runner.js';
 import { loadConfig } from '../src/kernel/config.js';
 import type { Db } from '../src/kernel/db/pool.js';
 import type { App } from '../src/kernel/http/server.js';
@@ -85,6 +88,10 @@ export interface TestPlatform {
   app: App;
   db: Db;
   dataDir: string;
+  /** The app also listens here (payment notifications arrive over real HTTP). */
+  url: string;
+  /** Delivers pending events and runs due jobs until nothing is left (the worker, on demand). */
+  settle(): Promise<void>;
   client(locale?: string): Client;
   /** A signed-in client for a new account of that kind. */
   signUp(kind: 'shopper' | 'merchant' | 'provider', email?: string): Promise<{ client: Client; accountId: string; email: string }>;
@@ -101,11 +108,21 @@ export const licence = () => `9133${String(Date.now()).slice(-10)}${String(count
 export async function createTestPlatform(): Promise<TestPlatform> {
   const { db } = await freshDatabase();
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'qiandian-app-'));
+  const port = await new Promise<number>((resolve) => {
+    const srv = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
   // With REDIS_URL (the CI integration pass) rate limits count in Redis, as in production.
-  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', REDIS_URL: process.env.REDIS_URL });
-  const { app } = await buildApp(config, db);
-  await app.ready();
+  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', REDIS_URL: process.env.REDIS_URL, PORT: String(port) });
+  const { app, ctx } = await buildApp(config, db);
+  await app.listen({ port, host: '127.0.0.1' });
+  const bus = await startEventBus({ db, subscribers: subscribersOf(ctx), log: app.log, workerId: 'test-bus', background: false });
+  const runner = await startJobRunner({ db, jobs: jobsOf(ctx), log: app.log, workerId: 'test-jobs', background: false });
   afterAll(async () => {
+    await bus.stop();
+    await runner.stop();
     await app.close();
     await fs.rm(dataDir, { recursive: true, force: true });
   });
@@ -113,6 +130,21 @@ export async function createTestPlatform(): Promise<TestPlatform> {
     app,
     db,
     dataDir,
+    url: `http://127.0.0.1:${port}`,
+    async settle() {
+      // Jobs due within the next few seconds (e.g. notifications a provider sends shortly) count as pending.
+      for (let round = 0; round < 200; round++) {
+        const moved = (await bus.drain()) + (await runner.runDue());
+        if (moved > 0) continue;
+        const pending = await db.$client.query(
+          `select (select count(*) from outbox where done_at is null and available_at < now() + interval '3 seconds')
+                + (select count(*) from jobs where status = 'queued' and run_at < now() + interval '3 seconds') as n`,
+        );
+        if (Number(pending.rows[0].n) === 0) return;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error('events and jobs did not settle');
+    },
     client: (locale) => new Client(app, locale),
     async signUp(kind, email = uniqueEmail(kind)) {
       const client = new Client(app);

@@ -21,6 +21,8 @@ const schema = z.object({
   NATS_URL: url(['nats:', 'tls:']).optional(),
   REDIS_URL: url(['redis:', 'rediss:']).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Where this server is reached from outside (payment notifications, links); default http://127.0.0.1:PORT. */
+  PUBLIC_URL: url(['http:', 'https:']).optional(),
   /** Secret for signing cookies; generated once into DATA_DIR when not given. */
   SESSION_SECRET: z.string().min(32).optional(),
   /** Send cookies with the Secure flag (set behind HTTPS). */
@@ -30,7 +32,7 @@ const schema = z.object({
     .transform((v) => v === 'true'),
 });
 
-export type Config = Omit<z.infer<typeof schema>, 'DATA_DIR'> & { DATA_DIR: string };
+export type Config = Omit<z.infer<typeof schema>, 'DATA_DIR' | 'PUBLIC_URL'> & { DATA_DIR: string; PUBLIC_URL: string };
 
 export class ConfigError extends Error {}
 
@@ -42,5 +44,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
-  return { ...parsed.data, DATA_DIR: path.resolve(parsed.data.DATA_DIR) };
+  const data = parsed.data;
+  return {
+    ...data,
+    DATA_DIR: path.resolve(data.DATA_DIR),
+    PUBLIC_URL: (data.PUBLIC_URL ?? `http://127.0.0.1:${data.PORT}`).replace(/\/$/, ''),
+  };
 }

@@ -14,6 +14,8 @@ export interface ModuleContext {
 /** What a domain module hands to the composition root (src/app.ts). */
 export interface Module {
   name: string;
+  /** Prepares what the module needs before anything runs (reference data, provider registries). */
+  init?(ctx: ModuleContext): Promise<void> | void;
   /** Registers the module's HTTP routes (an encapsulated Fastify plugin). */
   routes?(app: App, ctx: ModuleContext): Promise<void>;
   subscribers?(ctx: ModuleContext): Subscriber[];

@@ -24,6 +24,20 @@ export async function withShop<T>(db: Db, shopId: string, fn: (tx: Tx) => Promis
   });
 }
 
+/**
+ * Scopes part of an open transaction to one shop (work that spans shops in one transaction,
+ * e.g. a checkout with orders in several shops, or an event handler). The scope is lifted
+ * again when `fn` returns; if it throws, the caller's transaction is aborted anyway.
+ */
+export async function inShop<T>(tx: Tx, shopId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  await tx.execute(sql`select set_config(${SETTING}, ${shopId}, true)`);
+  await tx.execute(sql.raw(`set local role ${APP_ROLE}`));
+  const result = await fn(tx);
+  await tx.execute(sql.raw('reset role'));
+  await tx.execute(sql`select set_config(${SETTING}, '', true)`);
+  return result;
+}
+
 /** Shop-owned tables: those whose primary key's first column is shop_id. */
 export async function shopOwnedTables(client: pg.Pool | pg.Client): Promise<string[]> {
   const res = await client.query<{ table_name: string }>(`

@@ -4,7 +4,10 @@ export interface FieldError {
   /** Dotted path of the field in the request, e.g. `body.email` or `query.limit`. */
   field: string;
   code: string;
+  /** A message code (translated) or text. */
   message: string;
+  /** Values for the message's placeholders. */
+  params?: Record<string, unknown>;
 }
 
 /**

@@ -56,7 +56,7 @@ function zodFieldErrors(error: FastifyError, locale: Locale): FieldError[] {
 
 export function sendProblem(request: FastifyRequest, reply: FastifyReply, error: AppError) {
   const locale = request.locale ?? 'zh-CN';
-  const fields = error.fields.map((f) => ({ ...f, message: translate(f.message, locale, error.params) }));
+  const fields = error.fields.map(({ params, ...f }) => ({ ...f, message: translate(f.message, locale, params ?? error.params) }));
   return reply
     .code(error.status)
     .headers(error.headers)

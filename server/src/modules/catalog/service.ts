@@ -133,6 +133,10 @@ export async function listShopCategories(tx: Executor, shopId: string) {
   return rows;
 }
 
+export async function shopCategoryList(db: Db, shopId: string) {
+  return withShop(db, shopId, (tx) => listShopCategories(tx, shopId));
+}
+
 export async function saveShopCategory(db: Db, shopId: string, input: { id?: string; name: string; sort?: number }) {
   return withShop(db, shopId, async (tx) => {
     if (input.id) {

@@ -1,0 +1,493 @@
+import { and, asc, desc, eq, ilike, inArray, or, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db, Executor, Tx } from '../../kernel/db/pool.js';
+import { inShop, withShop } from '../../kernel/db/tenant.js';
+import { emit, type EventEnvelope } from '../../kernel/events/outbox.js';
+import { AppError, badRequest, notFound, type FieldError } from '../../kernel/http/errors.js';
+import { defineMessages } from '../../kernel/http/i18n.js';
+import { decodeCursor, toPage } from '../../kernel/http/pagination.js';
+import { newId } from '../../kernel/ids.js';
+import { enqueue } from '../../kernel/jobs/queue.js';
+import { CURRENCY, sum } from '../../kernel/money.js';
+import { catalog } from '../catalog/index.js';
+import { inventory } from '../inventory/index.js';
+import { payments } from '../payments/index.js';
+import { orderLines, orderNoSeq, orderSettings, orders, type OrderStatus, orderTimeline, type ShippingAddress } from './schema.js';
+
+defineMessages({
+  'orders.not_purchasable': { 'zh-CN': '商品已下架或不存在', 'en-US': 'The product is off the shelf or does not exist' },
+  'orders.wrong_status': { 'zh-CN': '订单当前状态（{status}）不能执行此操作', 'en-US': 'Not possible while the order is {status}' },
+  'orders.bulk_ship_errors': { 'zh-CN': 'CSV 中有错误，未发货任何订单', 'en-US': 'The CSV has errors; nothing was shipped' },
+  'orders.csv_bad_line': { 'zh-CN': '第 {line} 行：格式应为 订单号,物流公司,运单号', 'en-US': 'Line {line}: expected order number,carrier,tracking number' },
+  'orders.csv_unknown_order': { 'zh-CN': '第 {line} 行：找不到订单', 'en-US': 'Line {line}: no such order' },
+  'orders.csv_not_shippable': { 'zh-CN': '第 {line} 行：订单不是待发货状态', 'en-US': 'Line {line}: the order is not waiting to ship' },
+  'orders.csv_duplicate': { 'zh-CN': '第 {line} 行：订单重复', 'en-US': 'Line {line}: the order appears twice' },
+});
+
+// ------------------------------------------------------------------ settings
+
+export const settingsInput = z.object({
+  shippingFee: z.number().int().min(0).max(100_000),
+  freeShippingOver: z.number().int().min(0).max(100_000_000).nullable(),
+  unpaidTimeoutMinutes: z.number().int().min(5).max(7 * 24 * 60),
+  autoConfirmDays: z.number().int().min(1).max(30),
+  afterSalesDays: z.number().int().min(0).max(30),
+});
+export type OrderSettings = z.infer<typeof settingsInput>;
+
+export async function getSettings(tx: Executor, shopId: string): Promise<OrderSettings> {
+  const [row] = await tx.select().from(orderSettings).where(eq(orderSettings.shopId, shopId));
+  return {
+    shippingFee: row?.shippingFee ?? 0,
+    freeShippingOver: row?.freeShippingOver ?? null,
+    unpaidTimeoutMinutes: row?.unpaidTimeoutMinutes ?? 30,
+    autoConfirmDays: row?.autoConfirmDays ?? 10,
+    afterSalesDays: row?.afterSalesDays ?? 7,
+  };
+}
+
+export async function saveSettings(db: Db, shopId: string, input: OrderSettings): Promise<OrderSettings> {
+  return withShop(db, shopId, async (tx) => {
+    await tx
+      .insert(orderSettings)
+      .values({ shopId, ...input })
+      .onConflictDoUpdate({ target: orderSettings.shopId, set: { ...input, updatedAt: sql`now()` } });
+    return getSettings(tx, shopId);
+  });
+}
+
+export function shippingFeeFor(settings: OrderSettings, itemsTotal: number): number {
+  return settings.freeShippingOver !== null && itemsTotal >= settings.freeShippingOver ? 0 : settings.shippingFee;
+}
+
+// ------------------------------------------------------------------ views
+
+type OrderRow = typeof orders.$inferSelect;
+type LineRow = typeof orderLines.$inferSelect;
+
+export function orderView(o: OrderRow, lines: LineRow[], shopName?: string) {
+  return {
+    id: o.id,
+    shopId: o.shopId,
+    shopName: shopName ?? null,
+    orderNo: o.orderNo,
+    buyerAccountId: o.buyerAccountId,
+    status: o.status,
+    currency: o.currency,
+    itemsTotal: o.itemsTotal,
+    shippingFee: o.shippingFee,
+    total: o.total,
+    paidAmount: o.paidAmount,
+    refundedAmount: o.refundedAmount,
+    address: o.address,
+    buyerNote: o.buyerNote,
+    paymentId: o.paymentId,
+    fulfilment: o.fulfilment,
+    carrier: o.carrier,
+    trackingNo: o.trackingNo,
+    closeReason: o.closeReason,
+    createdAt: o.createdAt.toISOString(),
+    payBy: o.payBy.toISOString(),
+    paidAt: o.paidAt?.toISOString() ?? null,
+    shippedAt: o.shippedAt?.toISOString() ?? null,
+    receivedAt: o.receivedAt?.toISOString() ?? null,
+    completedAt: o.completedAt?.toISOString() ?? null,
+    closedAt: o.closedAt?.toISOString() ?? null,
+    lines: lines
+      .sort((a, b) => a.lineNo - b.lineNo)
+      .map((l) => ({
+        lineNo: l.lineNo,
+        productId: l.productId,
+        skuId: l.skuId,
+        title: l.title,
+        specText: l.specText,
+        imageUrl: l.imageUrl,
+        unitPrice: l.unitPrice,
+        quantity: l.quantity,
+        lineTotal: l.lineTotal,
+      })),
+  };
+}
+export type OrderView = ReturnType<typeof orderView>;
+
+async function linesOf(tx: Executor, shopId: string, orderIds: string[]) {
+  if (orderIds.length === 0) return [];
+  return tx.select().from(orderLines).where(and(eq(orderLines.shopId, shopId), inArray(orderLines.orderId, orderIds)));
+}
+
+async function lockOrder(tx: Tx, shopId: string, orderId: string): Promise<OrderRow> {
+  const [o] = await tx.select().from(orders).where(and(eq(orders.shopId, shopId), eq(orders.id, orderId))).for('update');
+  if (!o) throw notFound('order');
+  return o;
+}
+
+const wrongStatus = (o: OrderRow) => new AppError(409, 'orders.wrong_status', { status: o.status });
+
+async function note(tx: Tx, o: { shopId: string; id: string }, status: string, noteText?: string | null, actorId?: string | null) {
+  await tx.insert(orderTimeline).values({ shopId: o.shopId, orderId: o.id, id: newId('otl'), status, note: noteText ?? null, actorId: actorId ?? null });
+}
+
+async function loadOrder(tx: Executor, shopId: string, orderId: string) {
+  const [o] = await tx.select().from(orders).where(and(eq(orders.shopId, shopId), eq(orders.id, orderId)));
+  if (!o) throw notFound('order');
+  const lines = await linesOf(tx, shopId, [o.id]);
+  const timeline = await tx
+    .select()
+    .from(orderTimeline)
+    .where(and(eq(orderTimeline.shopId, shopId), eq(orderTimeline.orderId, orderId)))
+    .orderBy(asc(orderTimeline.at), asc(orderTimeline.id));
+  return {
+    ...orderView(o, lines),
+    timeline: timeline.map((t) => ({ status: t.status, note: t.note, at: t.at.toISOString() })),
+  };
+}
+
+// ------------------------------------------------------------------ creation (called by checkout, in its transaction)
+
+export interface NewOrderLine {
+  skuId: string;
+  quantity: number;
+}
+
+/** Prices an order without writing anything: for checkout previews and the real thing alike. */
+export async function price(tx: Executor, shopId: string, lines: NewOrderLine[], fieldPrefix = 'body.lines') {
+  const skus = await catalog.skusForPurchase(tx, shopId, lines.map((l) => l.skuId));
+  const problems: FieldError[] = [];
+  const priced = lines.map((l, i) => {
+    const sku = skus.get(l.skuId);
+    if (!sku?.purchasable) problems.push({ field: `${fieldPrefix}.${i}.skuId`, code: 'not_purchasable', message: 'orders.not_purchasable' });
+    return { ...l, sku };
+  });
+  if (problems.length) throw badRequest('orders.not_purchasable', problems);
+  const settings = await getSettings(tx, shopId);
+  const itemsTotal = sum(priced.map((l) => l.sku!.price * l.quantity));
+  const shippingFee = shippingFeeFor(settings, itemsTotal);
+  return { priced, itemsTotal, shippingFee, total: itemsTotal + shippingFee, settings };
+}
+
+/**
+ * Creates one shop's order in the caller's transaction (scoped to that shop): lines snapshot
+ * title, SKU, price and image; the stock is reserved (all or nothing); an unpaid order is
+ * cancelled by a job when its time runs out.
+ */
+export async function createOrder(
+  tx: Tx,
+  input: { shopId: string; buyerAccountId: string; lines: NewOrderLine[]; address: ShippingAddress; note?: string },
+): Promise<OrderView> {
+  return inShop(tx, input.shopId, async (tx) => {
+    const { priced, itemsTotal, shippingFee, total, settings } = await price(tx, input.shopId, input.lines);
+    const id = newId('ord');
+    const [{ seq }] = (await tx.execute<{ seq: number }>(sql`select nextval(${sql.raw(`'${orderNoSeq.seqName}'`)})::int as seq`)).rows as [{ seq: number }];
+    const day = new Date().toISOString().slice(0, 10).replaceAll('-', '');
+    const payBy = new Date(Date.now() + settings.unpaidTimeoutMinutes * 60_000);
+    const [order] = await tx
+      .insert(orders)
+      .values({
+        shopId: input.shopId,
+        id,
+        orderNo: `${day}${String(seq).padStart(8, '0')}`,
+        buyerAccountId: input.buyerAccountId,
+        status: 'pending_payment',
+        currency: CURRENCY,
+        itemsTotal,
+        shippingFee,
+        total,
+        address: input.address,
+        buyerNote: input.note ?? null,
+        payBy,
+      })
+      .returning();
+    const lines = await tx
+      .insert(orderLines)
+      .values(
+        priced.map((l, i) => ({
+          shopId: input.shopId,
+          orderId: id,
+          lineNo: i + 1,
+          productId: l.sku!.productId,
+          skuId: l.skuId,
+          title: l.sku!.title,
+          specText: l.sku!.specText,
+          imageUrl: l.sku!.imageUrl,
+          unitPrice: l.sku!.price,
+          quantity: l.quantity,
+          lineTotal: l.sku!.price * l.quantity,
+        })),
+      )
+      .returning();
+    await inventory.reserve(tx, input.shopId, input.lines, { type: 'order', id });
+    await note(tx, order!, 'pending_payment', null, input.buyerAccountId);
+    await enqueue(tx, 'orders.auto-cancel', { shopId: input.shopId, orderId: id }, { runAt: payBy, uniqueKey: `auto-cancel:${id}` });
+    await emit(tx, 'order.created', { shopId: input.shopId, orderId: id, buyerAccountId: input.buyerAccountId, total }, input.shopId);
+    return orderView(order!, lines);
+  });
+}
+
+export async function attachPayment(tx: Tx, shopId: string, orderId: string, paymentId: string) {
+  await inShop(tx, shopId, (tx) => tx.update(orders).set({ paymentId }).where(and(eq(orders.shopId, shopId), eq(orders.id, orderId))));
+}
+
+// ------------------------------------------------------------------ state changes
+
+/** payment.succeeded: each order it covers becomes paid; one cancelled meanwhile is refunded. */
+export async function onPaymentSucceeded(event: EventEnvelope, tx: Tx) {
+  const p = event.payload as { paymentId: string; allocations: { shopId: string; orderId: string; amount: number }[] };
+  for (const a of p.allocations) {
+    const refund = await inShop(tx, a.shopId, async (tx) => {
+      const o = await lockOrder(tx, a.shopId, a.orderId);
+      if (o.status === 'pending_payment' && o.total === a.amount) {
+        await tx.update(orders).set({ status: 'paid', paidAmount: a.amount, paidAt: sql`now()` }).where(and(eq(orders.shopId, o.shopId), eq(orders.id, o.id)));
+        await note(tx, o, 'paid');
+        const lines = await linesOf(tx, o.shopId, [o.id]);
+        await emit(
+          tx,
+          'order.paid',
+          { shopId: o.shopId, orderId: o.id, buyerAccountId: o.buyerAccountId, total: o.total, lines: lines.map((l) => ({ productId: l.productId, skuId: l.skuId, quantity: l.quantity, lineTotal: l.lineTotal })) },
+          o.shopId,
+        );
+        return false;
+      }
+      if (o.status === 'cancelled') {
+        // Paid after it was cancelled (the payment raced the timeout): the money goes back.
+        await tx.update(orders).set({ paidAmount: a.amount }).where(and(eq(orders.shopId, o.shopId), eq(orders.id, o.id)));
+        await note(tx, o, 'cancelled', 'refund_after_cancel');
+        return true;
+      }
+      return false;
+    });
+    if (refund) await payments.requestRefund(tx, { shopId: a.shopId, orderId: a.orderId, amount: a.amount, reason: 'order_cancelled' });
+  }
+}
+
+/** refund.succeeded: the order's refunded amount grows; fully refunded before completion, it closes. */
+export async function onRefundSucceeded(event: EventEnvelope, tx: Tx) {
+  const r = event.payload as { shopId: string; orderId: string; amount: number; refundId: string };
+  await inShop(tx, r.shopId, async (tx) => {
+    const o = await lockOrder(tx, r.shopId, r.orderId);
+    const refundedAmount = o.refundedAmount + r.amount;
+    const full = refundedAmount === o.paidAmount;
+    const closes = full && ['paid', 'shipped', 'received'].includes(o.status);
+    await tx
+      .update(orders)
+      .set({ refundedAmount, ...(closes ? { status: 'closed' as const, closedAt: sql`now()`, closeReason: 'refunded' } : {}) })
+      .where(and(eq(orders.shopId, o.shopId), eq(orders.id, o.id)));
+    await note(tx, o, closes ? 'closed' : o.status, `refund:${r.amount}`);
+    if (closes) {
+      // Nothing will ship now: give the held stock back.
+      if (o.status === 'paid') await inventory.release(tx, o.shopId, { type: 'order', id: o.id });
+      await emit(tx, 'order.closed', { shopId: o.shopId, orderId: o.id, reason: 'refunded' }, o.shopId);
+    }
+  });
+}
+
+export async function cancel(db: Db, shopId: string, orderId: string, by: { actorId: string | null; reason: string; buyerAccountId?: string }) {
+  return db.transaction(async (tx) => {
+    const result = await inShop(tx, shopId, async (tx) => {
+      const o = await lockOrder(tx, shopId, orderId);
+      if (by.buyerAccountId && o.buyerAccountId !== by.buyerAccountId) throw notFound('order');
+      if (o.status !== 'pending_payment') {
+        if (by.actorId === null && o.status === 'cancelled') return null; // the timeout job, again
+        throw wrongStatus(o);
+      }
+      await tx
+        .update(orders)
+        .set({ status: 'cancelled', closedAt: sql`now()`, closeReason: by.reason })
+        .where(and(eq(orders.shopId, shopId), eq(orders.id, orderId)));
+      await inventory.release(tx, shopId, { type: 'order', id: orderId });
+      await note(tx, o, 'cancelled', by.reason, by.actorId);
+      await emit(tx, 'order.cancelled', { shopId, orderId, reason: by.reason }, shopId);
+      return o.paymentId;
+    });
+    if (result) {
+      const siblings = await tx.execute<{ open: number }>(
+        sql`select count(*)::int as open from ${orders} where ${orders.paymentId} = ${result} and ${orders.status} = 'pending_payment'`,
+      );
+      if (siblings.rows[0]?.open === 0) await payments.closeIfPending(tx, result);
+    }
+    return loadOrderScoped(db, shopId, orderId);
+  });
+}
+
+const loadOrderScoped = (db: Db, shopId: string, orderId: string) => withShop(db, shopId, (tx) => loadOrder(tx, shopId, orderId));
+
+export const shipInput = z.object({ carrier: z.string().trim().min(2).max(30), trackingNo: z.string().trim().regex(/^[0-9A-Za-z-]{6,32}$/) });
+
+async function shipLocked(tx: Tx, o: OrderRow, input: z.infer<typeof shipInput>, actorId: string) {
+  if (o.status !== 'paid') throw wrongStatus(o);
+  const settings = await getSettings(tx, o.shopId);
+  await tx
+    .update(orders)
+    .set({ status: 'shipped', shippedAt: sql`now()`, carrier: input.carrier, trackingNo: input.trackingNo })
+    .where(and(eq(orders.shopId, o.shopId), eq(orders.id, o.id)));
+  await inventory.commit(tx, o.shopId, { type: 'order', id: o.id });
+  await note(tx, o, 'shipped', `${input.carrier} ${input.trackingNo}`, actorId);
+  await enqueue(tx, 'orders.auto-confirm', { shopId: o.shopId, orderId: o.id }, { delayMs: settings.autoConfirmDays * 86_400_000, uniqueKey: `auto-confirm:${o.id}` });
+  await emit(tx, 'order.shipped', { shopId: o.shopId, orderId: o.id, carrier: input.carrier, trackingNo: input.trackingNo }, o.shopId);
+}
+
+export async function ship(db: Db, shopId: string, orderId: string, input: z.infer<typeof shipInput>, actorId: string) {
+  await withShop(db, shopId, async (tx) => shipLocked(tx, await lockOrder(tx, shopId, orderId), input, actorId));
+  return loadOrderScoped(db, shopId, orderId);
+}
+
+/**
+ * Ships many orders from CSV lines `orderNo,carrier,trackingNo` (a header line is allowed).
+ * Every line is checked first; with any error nothing ships and each bad line is named.
+ */
+export async function bulkShip(db: Db, shopId: string, csv: string, actorId: string) {
+  return withShop(db, shopId, async (tx) => {
+    const rows = csv
+      .split(/\r?\n/)
+      .map((text, i) => ({ line: i + 1, cells: text.split(',').map((c) => c.trim()) }))
+      .filter((r) => r.cells.some(Boolean))
+      .filter((r, i) => !(i === 0 && !/^\d/.test(r.cells[0] ?? '')));
+    const problems: FieldError[] = [];
+    const seen = new Set<string>();
+    const plan: { order: OrderRow; carrier: string; trackingNo: string }[] = [];
+    for (const r of rows) {
+      const [orderNo = '', carrier = '', trackingNo = ''] = r.cells;
+      const parsed = shipInput.safeParse({ carrier, trackingNo });
+      if (r.cells.length < 3 || !orderNo || !parsed.success) {
+        problems.push({ field: `csv.line.${r.line}`, code: 'bad_line', message: 'orders.csv_bad_line', params: { line: r.line } });
+        continue;
+      }
+      if (seen.has(orderNo)) {
+        problems.push({ field: `csv.line.${r.line}`, code: 'duplicate', message: 'orders.csv_duplicate', params: { line: r.line } });
+        continue;
+      }
+      seen.add(orderNo);
+      const [o] = await tx.select().from(orders).where(and(eq(orders.shopId, shopId), eq(orders.orderNo, orderNo))).for('update');
+      if (!o) problems.push({ field: `csv.line.${r.line}`, code: 'unknown_order', message: 'orders.csv_unknown_order', params: { line: r.line } });
+      else if (o.status !== 'paid') problems.push({ field: `csv.line.${r.line}`, code: 'not_shippable', message: 'orders.csv_not_shippable', params: { line: r.line } });
+      else plan.push({ order: o, ...parsed.data });
+    }
+    if (problems.length || plan.length === 0) {
+      throw badRequest('orders.bulk_ship_errors', problems.length ? problems : [{ field: 'csv', code: 'empty', message: 'orders.bulk_ship_errors' }]);
+    }
+    for (const p of plan) await shipLocked(tx, p.order, p, actorId);
+    return { shipped: plan.length };
+  });
+}
+
+export async function confirmReceipt(db: Db, shopId: string, orderId: string, buyerAccountId: string | null) {
+  await withShop(db, shopId, async (tx) => {
+    const o = await lockOrder(tx, shopId, orderId);
+    if (buyerAccountId && o.buyerAccountId !== buyerAccountId) throw notFound('order');
+    if (o.status !== 'shipped') {
+      if (buyerAccountId === null) return; // the auto-confirm job after a manual confirm
+      throw wrongStatus(o);
+    }
+    const settings = await getSettings(tx, shopId);
+    await tx.update(orders).set({ status: 'received', receivedAt: sql`now()` }).where(and(eq(orders.shopId, shopId), eq(orders.id, orderId)));
+    await note(tx, o, 'received', buyerAccountId ? null : 'auto', buyerAccountId);
+    await enqueue(tx, 'orders.complete', { shopId, orderId }, { delayMs: settings.afterSalesDays * 86_400_000, uniqueKey: `complete:${orderId}` });
+    await emit(tx, 'order.received', { shopId, orderId, auto: buyerAccountId === null }, shopId);
+  });
+  return loadOrderScoped(db, shopId, orderId);
+}
+
+/** Job: after the after-sales window, a received order completes (unless after-sales holds it open). */
+export async function complete(db: Db, shopId: string, orderId: string, isHeld: (tx: Tx) => Promise<boolean>) {
+  await withShop(db, shopId, async (tx) => {
+    const o = await lockOrder(tx, shopId, orderId);
+    if (o.status !== 'received') return;
+    if (await isHeld(tx)) {
+      await enqueue(tx, 'orders.complete', { shopId, orderId }, { delayMs: 86_400_000 });
+      return;
+    }
+    await tx.update(orders).set({ status: 'completed', completedAt: sql`now()` }).where(and(eq(orders.shopId, shopId), eq(orders.id, orderId)));
+    await note(tx, o, 'completed');
+    await emit(tx, 'order.completed', { shopId, orderId }, shopId);
+  });
+}
+
+// ------------------------------------------------------------------ reads
+
+export const workbenchQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(500).optional(),
+  status: z.enum(['pending_payment', 'paid', 'shipped', 'received', 'completed', 'cancelled', 'closed']).optional(),
+  q: z.string().trim().max(60).optional(),
+  from: z.iso.datetime().optional(),
+  to: z.iso.datetime().optional(),
+});
+
+/** The workbench's order list: filters by status, time and a search over number, buyer and items. */
+export async function listForShop(db: Db, shopId: string, q: z.infer<typeof workbenchQuery>) {
+  const after = decodeCursor(q.cursor);
+  return withShop(db, shopId, async (tx) => {
+    const like = q.q ? `%${q.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%` : undefined;
+    const rows = await tx
+      .select()
+      .from(orders)
+      .where(
+        and(
+          eq(orders.shopId, shopId),
+          q.status ? eq(orders.status, q.status) : undefined,
+          q.from ? sql`${orders.createdAt} >= ${q.from}::timestamptz` : undefined,
+          q.to ? sql`${orders.createdAt} < ${q.to}::timestamptz` : undefined,
+          like
+            ? or(
+                ilike(orders.orderNo, like),
+                sql`${orders.address}->>'name' ilike ${like}`,
+                sql`${orders.address}->>'phone' ilike ${like}`,
+                sql`exists (select 1 from ${orderLines} l where l.shop_id = ${orders.shopId} and l.order_id = ${orders.id} and l.title ilike ${like})`,
+              )
+            : undefined,
+          after ? sql`(${orders.createdAt}, ${orders.id}) < (${String(after[0])}::timestamptz, ${String(after[1])})` : undefined,
+        ),
+      )
+      .orderBy(desc(orders.createdAt), desc(orders.id))
+      .limit(q.limit + 1);
+    const page = toPage(rows, q.limit, (r) => [r.createdAt.toISOString(), r.id]);
+    const lines = await linesOf(tx, shopId, page.items.map((o) => o.id));
+    return { items: page.items.map((o) => orderView(o, lines.filter((l) => l.orderId === o.id))), nextCursor: page.nextCursor };
+  });
+}
+
+export const getForShop = loadOrderScoped;
+
+export const shopperQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(50).default(10),
+  cursor: z.string().max(500).optional(),
+  status: z.enum(['pending_payment', 'paid', 'shipped', 'received', 'completed', 'cancelled', 'closed']).optional(),
+});
+
+/** A shopper's orders across shops, newest first. */
+export async function listForBuyer(db: Db, buyerAccountId: string, q: z.infer<typeof shopperQuery>, shopNames: (ids: string[]) => Promise<Map<string, string>>) {
+  const after = decodeCursor(q.cursor);
+  const rows = await db
+    .select()
+    .from(orders)
+    .where(
+      and(
+        eq(orders.buyerAccountId, buyerAccountId),
+        q.status ? eq(orders.status, q.status) : undefined,
+        after ? sql`(${orders.createdAt}, ${orders.id}) < (${String(after[0])}::timestamptz, ${String(after[1])})` : undefined,
+      ),
+    )
+    .orderBy(desc(orders.createdAt), desc(orders.id))
+    .limit(q.limit + 1);
+  const page = toPage(rows, q.limit, (r) => [r.createdAt.toISOString(), r.id]);
+  const lines = page.items.length
+    ? await db.select().from(orderLines).where(inArray(orderLines.orderId, page.items.map((o) => o.id)))
+    : [];
+  const names = await shopNames([...new Set(page.items.map((o) => o.shopId))]);
+  return {
+    items: page.items.map((o) => orderView(o, lines.filter((l) => l.orderId === o.id && l.shopId === o.shopId), names.get(o.shopId))),
+    nextCursor: page.nextCursor,
+  };
+}
+
+export async function getForBuyer(db: Db, buyerAccountId: string, shopId: string, orderId: string) {
+  const o = await loadOrderScoped(db, shopId, orderId);
+  if (o.buyerAccountId !== buyerAccountId) throw notFound('order');
+  return o;
+}
+
+/** For after-sales: an order with its lines, locked, in the caller's shop scope. */
+export async function lockForAftersales(tx: Tx, shopId: string, orderId: string) {
+  const o = await lockOrder(tx, shopId, orderId);
+  return { order: o, lines: await linesOf(tx, shopId, [orderId]) };
+}
+
