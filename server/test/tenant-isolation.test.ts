@@ -2,24 +2,38 @@ import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { shopOwnedTables } from '../src/kernel/db/tenant.js';
 import { createTestPlatform, type TestPlatform, uniqueEmail } from './app.js';
+import { createProduct, payOnTestPay, shopperWithAddress } from './commerce.js';
 
 /**
  * Walks every workbench route in the OpenAPI document as the owner of shop A, aiming at shop B:
  * B's shop id in the path must answer 403/404; A's shop id with B's sub-resource ids must answer
  * 404; A's own lists must not show B's data; and B's rows must not change.
  */
-type Schema = { type?: string | string[]; enum?: unknown[]; properties?: Record<string, Schema>; required?: string[]; minLength?: number; format?: string; minimum?: number; anyOf?: Schema[]; default?: unknown };
+type Schema = { type?: string | string[]; enum?: unknown[]; const?: unknown; properties?: Record<string, Schema>; required?: string[]; minLength?: number; format?: string; minimum?: number; anyOf?: Schema[]; oneOf?: Schema[]; items?: Schema; minItems?: number; default?: unknown };
+
+/** Valid bodies the generic sampler cannot guess (patterns, cross-field rules). */
+const BODIES: Record<string, (ids: Record<string, string>) => unknown> = {
+  'PUT /api/shops/{shopId}/products/{productId}': () => ({
+    title: '探针商品',
+    platformCategoryId: 'tea.black',
+    status: 'draft',
+    skus: [{ price: 100, stock: 1 }],
+  }),
+  'POST /api/shops/{shopId}/orders/{orderId}/ship': () => ({ carrier: '顺丰速运', trackingNo: 'SF0000000001' }),
+};
 
 function sample(schema: Schema | undefined): unknown {
   if (!schema) return undefined;
   if (schema.enum) return schema.enum[0];
-  if (schema.anyOf) return sample(schema.anyOf.find((s) => s.type !== 'null'));
+  if (schema.const !== undefined) return schema.const;
+  if (schema.anyOf ?? schema.oneOf) return sample((schema.anyOf ?? schema.oneOf)!.find((s) => s.type !== 'null'));
   const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
   switch (type) {
     case 'object':
       return Object.fromEntries(Object.entries(schema.properties ?? {}).map(([k, v]) => [k, sample(v)]));
     case 'string':
       if (schema.format === 'email') return uniqueEmail('probe');
+      if (schema.format === 'date-time') return new Date(Date.now() + 86_400_000).toISOString();
       return 'probe-value-1'.padEnd(schema.minLength ?? 0, 'x');
     case 'integer':
     case 'number':
@@ -27,7 +41,7 @@ function sample(schema: Schema | undefined): unknown {
     case 'boolean':
       return true;
     case 'array':
-      return [];
+      return Array.from({ length: schema.minItems ?? 0 }, () => sample(schema.items));
     default:
       return undefined;
   }
@@ -59,6 +73,19 @@ beforeAll(async () => {
   bIds.shopId = b.shopId;
   bIds.accountId = member.accountId;
   bIds.invitationId = pending.body.id;
+  bIds.categoryId = (await b.client.post(`/api/shops/${b.shopId}/categories`, { name: '新品' })).body.id;
+  const product = await createProduct(b, { stock: 5 });
+  bIds.productId = product.id;
+  const shopper = await shopperWithAddress(p);
+  const placed = await shopper.client.post('/api/checkout', {
+    lines: [{ shopId: b.shopId, skuId: product.skus[0]!.id, quantity: 1 }],
+    addressId: shopper.addressId,
+  });
+  await payOnTestPay(p, placed.body.payUrl);
+  await p.settle();
+  bIds.orderId = placed.body.orders[0].id;
+  // Shop A has data of its own, so its lists are not trivially empty.
+  await createProduct(a, { stock: 1 });
 });
 
 describe('tenant isolation', () => {
@@ -74,7 +101,7 @@ describe('tenant isolation', () => {
     const before = await snapshotOf(b.shopId);
     const probes: string[] = [];
     for (const { path, method, op } of routes) {
-      const body = sample(op.requestBody?.content['application/json']?.schema);
+      const body = BODIES[`${method} ${path}`]?.(bIds) ?? sample(op.requestBody?.content['application/json']?.schema);
       const params = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
       for (const p of params) expect(bIds[p], `no id of shop B for {${p}} in ${path}`).toBeDefined();
 
@@ -95,9 +122,16 @@ describe('tenant isolation', () => {
         const own = await a.client.get(path.replace('{shopId}', a.shopId));
         expect(own.status).toBe(200);
         const text = JSON.stringify(own.body);
-        for (const id of [b.shopId, bIds.accountId!, bIds.invitationId!]) expect(text).not.toContain(id);
+        for (const [name, id] of Object.entries(bIds)) expect(text, `${path} shows B's ${name}`).not.toContain(id);
       }
     }
+    // 4. B's ids inside a body sent to our own shop.
+    const viaBody = await a.client.post(`/api/shops/${a.shopId}/products/status`, { productIds: [bIds.productId], status: 'off_shelf' });
+    expect(viaBody.status).toBe(404);
+    const orderNo = (await b.client.get(`/api/shops/${b.shopId}/orders/${bIds.orderId}`)).body.orderNo;
+    const csv = await a.client.post(`/api/shops/${a.shopId}/orders/ship-csv`, { csv: `${orderNo},顺丰速运,SF0000000002` });
+    expect(csv.status).toBe(400);
+    expect(csv.body.errors[0].code).toBe('unknown_order');
     expect(await snapshotOf(b.shopId)).toBe(before);
     expect(probes.length).toBeGreaterThan(routes.length);
   });
