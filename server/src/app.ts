@@ -18,6 +18,7 @@ import { createHttpServer, sendProblem, type App } from './kernel/http/server.js
 import type { JobDefinition } from './kernel/jobs/queue.js';
 import type { Module, ModuleContext } from './kernel/module.js';
 import { activityModule } from './modules/activity/index.js';
+import { aftersalesModule } from './modules/aftersales/index.js';
 import { catalogModule } from './modules/catalog/index.js';
 import { checkoutModule } from './modules/checkout/index.js';
 import { inventoryModule } from './modules/inventory/index.js';
@@ -40,6 +41,7 @@ export const MODULES: Module[] = [
   paymentsModule,
   testpayModule,
   checkoutModule,
+  aftersalesModule,
 ];
 
 const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
@@ -90,7 +92,11 @@ export function jobsOf(ctx: ModuleContext): JobDefinition[] {
 }
 
 /** Composes the HTTP app: kernel behaviour, every module's routes, health, and the web app. */
-export async function buildApp(config: Config, db: Db): Promise<{ app: App; ctx: ModuleContext; redis?: Redis }> {
+export async function buildApp(
+  config: Config,
+  db: Db,
+  opts: { init?: boolean } = {},
+): Promise<{ app: App; ctx: ModuleContext; redis?: Redis }> {
   const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 2 }) : undefined;
   const app = await createHttpServer({
     db,
@@ -124,7 +130,7 @@ export async function buildApp(config: Config, db: Db): Promise<{ app: App; ctx:
     },
   );
 
-  for (const m of MODULES) await m.init?.(ctx);
+  if (opts.init !== false) for (const m of MODULES) await m.init?.(ctx);
   for (const m of MODULES) {
     if (m.routes) await app.register(async (scope) => m.routes!(scope as App, ctx));
   }

@@ -36,3 +36,25 @@ export async function payOnTestPay(p: TestPlatform, payUrl: string) {
   const res = await p.app.inject({ method: 'POST', url: `${payUrl}/confirm` });
   if (res.statusCode !== 303) throw new Error(`testpay confirm: ${res.statusCode} ${res.body}`);
 }
+
+/** An order bought and paid (and optionally shipped), ready for after-sales. */
+export async function paidOrder(
+  p: TestPlatform,
+  owner: { client: Client; shopId: string },
+  opts: { quantity?: number; price?: number; ship?: boolean; stock?: number } = {},
+) {
+  const product = await createProduct(owner, { stock: opts.stock ?? 20, price: opts.price ?? 5000 });
+  const sku = product.skus[0]!;
+  const shopper = await shopperWithAddress(p);
+  const placed = await shopper.client.post('/api/checkout', {
+    lines: [{ shopId: owner.shopId, skuId: sku.id, quantity: opts.quantity ?? 2 }],
+    addressId: shopper.addressId,
+  });
+  await payOnTestPay(p, placed.body.payUrl);
+  await p.settle();
+  const order = placed.body.orders[0] as { id: string; total: number; orderNo: string };
+  if (opts.ship) {
+    await owner.client.post(`/api/shops/${owner.shopId}/orders/${order.id}/ship`, { carrier: '顺丰速运', trackingNo: 'SF9990000001' });
+  }
+  return { shopper, order, sku, product };
+}

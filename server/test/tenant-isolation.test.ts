@@ -84,6 +84,13 @@ beforeAll(async () => {
   await payOnTestPay(p, placed.body.payUrl);
   await p.settle();
   bIds.orderId = placed.body.orders[0].id;
+  await b.client.post(`/api/shops/${b.shopId}/orders/${bIds.orderId}/ship`, { carrier: '顺丰速运', trackingNo: 'SF0000000009' });
+  const aftersale = await shopper.client.post(`/api/me/orders/${b.shopId}/${bIds.orderId}/aftersales`, {
+    type: 'return_refund',
+    reason: '尺码不合适',
+    lines: [{ lineNo: 1, quantity: 1 }],
+  });
+  bIds.caseId = aftersale.body.id;
   // Shop A has data of its own, so its lists are not trivially empty.
   await createProduct(a, { stock: 1 });
 });

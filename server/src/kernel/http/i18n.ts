@@ -10,6 +10,8 @@ export function defineMessages<M extends Messages>(messages: M): M {
   return messages;
 }
 
+export const isMessageCode = (code: string) => catalogue.has(code);
+
 /** `{name}` placeholders are filled from params. Unknown codes fall back to the code itself. */
 export function translate(code: string, locale: Locale, params: Record<string, unknown> = {}): string {
   const text = catalogue.get(code)?.[locale] ?? code;

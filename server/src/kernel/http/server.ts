@@ -7,6 +7,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, ty
 import {
   hasZodFastifySchemaValidationErrors,
   jsonSchemaTransform,
+  jsonSchemaTransformObject,
   serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
@@ -18,7 +19,7 @@ import { newId } from '../ids.js';
 import type { Db } from '../db/pool.js';
 import type { Authenticator } from './auth.js';
 import { AppError, type FieldError } from './errors.js';
-import { type Locale, pickLocale, translate } from './i18n.js';
+import { defineMessages, isMessageCode, type Locale, pickLocale, translate } from './i18n.js';
 import { idempotencyPlugin } from './idempotency.js';
 
 declare module 'fastify' {
@@ -39,6 +40,19 @@ export type App = FastifyInstance<
   ZodTypeProvider
 >;
 
+defineMessages({
+  'format.mobile': { 'zh-CN': '请输入 11 位中国大陆手机号', 'en-US': 'Enter an 11-digit mainland China mobile number' },
+  'format.phone': { 'zh-CN': '请输入有效的电话号码', 'en-US': 'Enter a valid phone number' },
+  'format.password': { 'zh-CN': '密码长度需为 8 到 128 个字符', 'en-US': 'The password must be 8 to 128 characters' },
+  'format.licence': {
+    'zh-CN': '统一社会信用代码为 18 位字母或数字（旧版执照为 15 位）',
+    'en-US': 'The unified social credit code has 18 letters or digits (15 on old licences)',
+  },
+  'format.tracking_no': { 'zh-CN': '运单号为 6 到 32 位字母、数字或短横线', 'en-US': 'Tracking numbers have 6 to 32 letters, digits or dashes' },
+  'format.barcode': { 'zh-CN': '条码为 4 到 32 位字母、数字或短横线', 'en-US': 'Barcodes have 4 to 32 letters, digits or dashes' },
+  'format.media_url': { 'zh-CN': '请使用上传后的图片或视频地址', 'en-US': 'Use the address of an uploaded image or video' },
+});
+
 const zodLocales = { 'zh-CN': zhCN().localeError, 'en-US': en().localeError };
 
 function zodFieldErrors(error: FastifyError, locale: Locale): FieldError[] {
@@ -48,6 +62,8 @@ function zodFieldErrors(error: FastifyError, locale: Locale): FieldError[] {
   return (error.validation ?? []).map((v) => {
     const path = v.instancePath.split('/').filter(Boolean);
     const issue = { ...(v.params as object), code: v.keyword, path, message: v.message } as never;
+    // A schema's own message is a catalogue code (e.g. `format.mobile`); otherwise zod's, localized.
+    if (v.message && isMessageCode(v.message)) return { field: [where, ...path].join('.'), code: v.keyword, message: translate(v.message, locale) };
     const localized = v.keyword === 'custom' ? undefined : zodLocales[locale](issue);
     const message = typeof localized === 'string' ? localized : (localized?.message ?? v.message ?? v.keyword);
     return { field: [where, ...path].join('.'), code: v.keyword, message };
@@ -180,6 +196,7 @@ export async function createHttpServer(opts: HttpOptions): Promise<App> {
       },
     },
     transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

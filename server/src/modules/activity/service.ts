@@ -8,8 +8,8 @@ import { shopActivity } from './schema.js';
 
 const messages = defineMessages({
   'activity.shop.applied': { 'zh-CN': '提交了开店申请「{name}」', 'en-US': 'applied to open the shop “{name}”' },
-  'activity.shop.approved': { 'zh-CN': '平台审核通过，店铺已开通', 'en-US': 'the platform approved the shop; it is open' },
-  'activity.shop.rejected': { 'zh-CN': '平台驳回了开店申请：{reason}', 'en-US': 'the platform rejected the application: {reason}' },
+  'activity.shop.approved': { 'zh-CN': '审核通过了开店申请，店铺已开通', 'en-US': 'approved the application; the shop is open' },
+  'activity.shop.rejected': { 'zh-CN': '驳回了开店申请：{reason}', 'en-US': 'rejected the application: {reason}' },
   'activity.shop.updated': { 'zh-CN': '修改了店铺信息', 'en-US': 'updated the shop details' },
   'activity.staff.invited': { 'zh-CN': '邀请 {identifier} 担任{roleName}', 'en-US': 'invited {identifier} as {roleName}' },
   'activity.staff.invitation_revoked': { 'zh-CN': '撤回了对 {identifier} 的邀请', 'en-US': 'revoked the invitation of {identifier}' },

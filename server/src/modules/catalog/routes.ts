@@ -51,6 +51,8 @@ export const productCard = z.object({
 const category = z.object({ id: z.string(), name: z.string(), sort: z.number().int() });
 type Node = { id: string; name: string; children: Node[] };
 const categoryNode: z.ZodType<Node> = z.lazy(() => z.object({ id: z.string(), name: z.string(), children: z.array(categoryNode) }));
+// A recursive schema must be a named component of the OpenAPI document.
+z.globalRegistry.add(categoryNode, { id: 'CategoryNode' });
 
 export async function catalogRoutes(app: App, { db }: ModuleContext) {
   app.get(

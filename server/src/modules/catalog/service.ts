@@ -29,7 +29,7 @@ defineMessages({
 
 // ------------------------------------------------------------------ input
 
-const mediaUrl = z.string().trim().max(500).regex(/^(\/media\/|https?:\/\/)/, 'must be an uploaded /media/ URL or http(s) URL');
+const mediaUrl = z.string().trim().max(500).regex(/^(\/media\/|https?:\/\/)/, 'format.media_url');
 const axisName = z.string().trim().min(1).max(20);
 export const detailBlock = z.discriminatedUnion('type', [
   z.object({ type: z.literal('text'), text: z.string().trim().min(1).max(5000) }),
@@ -57,7 +57,7 @@ export const productInput = z.object({
         barcode: z
           .string()
           .trim()
-          .regex(/^[0-9A-Za-z-]{4,32}$/)
+          .regex(/^[0-9A-Za-z-]{4,32}$/, 'format.barcode')
           .nullable()
           .optional(),
         imageUrl: mediaUrl.nullable().optional(),

@@ -26,7 +26,7 @@ defineMessages({
 
 export const addressInput = z.object({
   name: z.string().trim().min(1).max(20),
-  phone: z.string().trim().regex(/^1[3-9]\d{9}$|^0\d{2,3}-?\d{7,8}$/),
+  phone: z.string().trim().regex(/^1[3-9]\d{9}$|^0\d{2,3}-?\d{7,8}$/, 'format.phone'),
   province: z.string().trim().min(1).max(20),
   city: z.string().trim().min(1).max(20),
   district: z.string().trim().min(1).max(20),

@@ -40,9 +40,9 @@ export const mobileSchema = z
   .string()
   .trim()
   .transform((v) => v.replace(/[\s-]/g, '').replace(/^(\+?86)/, ''))
-  .pipe(z.string().regex(/^1[3-9]\d{9}$/, 'invalid mainland China mobile number'));
+  .pipe(z.string().regex(/^1[3-9]\d{9}$/, 'format.mobile'));
 export const emailSchema = z.string().trim().toLowerCase().pipe(z.email().max(254));
-export const passwordSchema = z.string().min(8).max(128);
+export const passwordSchema = z.string().min(8, 'format.password').max(128, 'format.password');
 
 export const accountView = z.object({
   id: z.string(),

@@ -310,7 +310,7 @@ export async function cancel(db: Db, shopId: string, orderId: string, by: { acto
 
 const loadOrderScoped = (db: Db, shopId: string, orderId: string) => withShop(db, shopId, (tx) => loadOrder(tx, shopId, orderId));
 
-export const shipInput = z.object({ carrier: z.string().trim().min(2).max(30), trackingNo: z.string().trim().regex(/^[0-9A-Za-z-]{6,32}$/) });
+export const shipInput = z.object({ carrier: z.string().trim().min(2).max(30), trackingNo: z.string().trim().regex(/^[0-9A-Za-z-]{6,32}$/, 'format.tracking_no') });
 
 async function shipLocked(tx: Tx, o: OrderRow, input: z.infer<typeof shipInput>, actorId: string) {
   if (o.status !== 'paid') throw wrongStatus(o);

@@ -30,7 +30,7 @@ const invitationView = z.object({
   createdAt: z.iso.datetime(),
   expiresAt: z.iso.datetime(),
 });
-const phone = z.string().trim().regex(/^[0-9+\-\s()]{5,20}$/);
+const phone = z.string().trim().regex(/^[0-9+\-\s()]{5,20}$/, 'format.phone');
 
 export async function shopsRoutes(app: App, ctx: ModuleContext) {
   const { db, config } = ctx;
@@ -75,7 +75,7 @@ export async function shopsRoutes(app: App, ctx: ModuleContext) {
             .string()
             .trim()
             .toUpperCase()
-            .regex(/^[0-9A-Z]{15}$|^[0-9A-Z]{18}$/, 'unified social credit code: 18 letters/digits (or 15 for old licences)'),
+            .regex(/^[0-9A-Z]{15}$|^[0-9A-Z]{18}$/, 'format.licence'),
           logo: z.string().max(800_000).optional().describe('data:image/png|jpeg|webp;base64,… at most 512 KB'),
         }),
         response: { 201: z.object({ shop: shops.shopView }) },

@@ -18,7 +18,7 @@ import { shopInvitations, shopMembers, shops } from './schema.js';
 export const INVITATION_DAYS = 7;
 
 defineMessages({
-  'shops.not_active': { 'zh-CN': '店铺尚未开通（当前状态：{status}）', 'en-US': 'The shop is not open yet (status: {status})' },
+  'shops.not_active': { 'zh-CN': '店铺尚未开通，无法使用此功能', 'en-US': 'The shop is not open yet; this is not available' },
   'shops.not_pending': { 'zh-CN': '该申请已审核过', 'en-US': 'This application has already been reviewed' },
   'shops.name_taken': { 'zh-CN': '店铺名称已被使用', 'en-US': 'This shop name is already taken' },
   'shops.owner_immutable': { 'zh-CN': '不能修改或移除店主', 'en-US': 'The owner cannot be changed or removed' },
