@@ -1,0 +1,211 @@
+import { BellOutlined, HomeOutlined, SettingOutlined, ShopOutlined, TeamOutlined } from '@ant-design/icons';
+import { Avatar, Badge, Button, Popover, Result, Select, Space, Tag, type MenuProps } from 'antd';
+import { createContext, type ReactNode, useContext, useEffect } from 'react';
+import { Outlet, useLocation, useMatch, useNavigate } from 'react-router-dom';
+import type { MyShop, Permission, ShopStatus } from '../api/types';
+import { AccountMenu, Forbidden, LanguageSwitch, LoadError, NotFound, PageLoading } from '../shared/antd/components';
+import { ConsoleLayout } from '../shared/antd/ConsoleLayout';
+import { useMe } from '../shared/auth';
+import { roleLabel, statusLabel, useT } from './i18n';
+import { InvitationList } from './Invitations';
+import { rememberShop, useMyInvitations, useMyShops } from './queries';
+
+interface ShopContextValue {
+  shopId: string | null;
+  /** The membership in the shop the URL names; undefined while loading or when not a member. */
+  membership: MyShop | undefined;
+  loading: boolean;
+  error: unknown;
+}
+
+const ShopContext = createContext<ShopContextValue>({
+  shopId: null,
+  membership: undefined,
+  loading: false,
+  error: null,
+});
+
+export function useShop(): ShopContextValue {
+  return useContext(ShopContext);
+}
+
+/** The shop in the URL, once the membership is known (pages render inside RequirePermission). */
+export function useCurrentShop(): MyShop {
+  const { membership } = useShop();
+  if (!membership) throw new Error('useCurrentShop outside a shop route');
+  return membership;
+}
+
+export function hasPermission(membership: MyShop | undefined, permission: string): boolean {
+  return !!membership && (membership.permissions as readonly string[]).includes(permission);
+}
+
+export const statusColor: Record<ShopStatus, string> = { pending: 'gold', active: 'green', rejected: 'red' };
+
+export function StatusTag({ status }: { status: ShopStatus }) {
+  const t = useT();
+  return (
+    <Tag color={statusColor[status]} data-testid="shop-status" style={{ marginInlineEnd: 0 }}>
+      {statusLabel(t, status)}
+    </Tag>
+  );
+}
+
+export function ShopAvatar({ name, logoUrl, size = 24 }: { name: string; logoUrl?: string | null; size?: number }) {
+  return logoUrl ? (
+    <Avatar src={logoUrl} size={size} shape="square" alt="" />
+  ) : (
+    <Avatar size={size} shape="square" style={{ background: '#ffb37a', fontSize: size * 0.5 }}>
+      {name.slice(0, 1)}
+    </Avatar>
+  );
+}
+
+export function SellerLayout() {
+  const t = useT();
+  const me = useMe();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const match = useMatch('/shops/:shopId/*');
+  const shopId = match?.params.shopId ?? null;
+  const shops = useMyShops();
+  const invitations = useMyInvitations();
+  const membership = shopId ? shops.data?.find((s) => s.shop.id === shopId) : undefined;
+
+  useEffect(() => {
+    if (membership) rememberShop(membership.shop.id);
+  }, [membership]);
+
+  const section = location.pathname.split('/')[3] ?? (location.pathname.startsWith('/onboarding') ? 'onboarding' : '');
+  const selectedKey = location.pathname.startsWith('/onboarding') ? 'onboarding' : section;
+
+  const shopItems: NonNullable<MenuProps['items']> = [];
+  if (membership) {
+    if (hasPermission(membership, 'shop.view'))
+      shopItems.push({ key: 'home', icon: <HomeOutlined />, label: t('nav.home') });
+    if (hasPermission(membership, 'staff.manage'))
+      shopItems.push({ key: 'staff', icon: <TeamOutlined />, label: t('nav.staff') });
+    if (hasPermission(membership, 'shop.settings'))
+      shopItems.push({ key: 'settings', icon: <SettingOutlined />, label: t('nav.settings') });
+  }
+  const menuItems: MenuProps['items'] = [
+    ...(shopItems.length ? [{ key: 'g-shop', type: 'group' as const, label: t('nav.shop'), children: shopItems }] : []),
+    {
+      key: 'g-account',
+      type: 'group' as const,
+      label: t('nav.account'),
+      children: [{ key: 'onboarding', icon: <ShopOutlined />, label: t('nav.onboarding') }],
+    },
+  ];
+
+  const pendingInvitations = invitations.data ?? [];
+  const account = me.data;
+
+  return (
+    <ShopContext.Provider value={{ shopId, membership, loading: shops.isPending, error: shops.error }}>
+      <ConsoleLayout
+        product={t('product')}
+        menuItems={menuItems}
+        selectedKey={selectedKey}
+        onMenuClick={(key) => navigate(key === 'onboarding' ? '/onboarding' : `/shops/${shopId}/${key}`)}
+        headerLeft={
+          shops.data && shops.data.length > 0 ? (
+            <Select
+              aria-label={t('switcher.label')}
+              data-testid="shop-switcher"
+              style={{ width: 280 }}
+              placeholder={t('switcher.placeholder')}
+              value={membership ? membership.shop.id : undefined}
+              onChange={(id: string) => navigate(`/shops/${id}/home`)}
+              options={shops.data.map((s) => ({
+                value: s.shop.id,
+                label: (
+                  <Space size={8}>
+                    <ShopAvatar name={s.shop.name} logoUrl={s.shop.logoUrl} size={20} />
+                    <span>{s.shop.name}</span>
+                    <span style={{ color: 'rgba(0,0,0,.45)', fontSize: 12 }}>{roleLabel(t, s.role)}</span>
+                    {s.shop.status !== 'active' ? <StatusTag status={s.shop.status} /> : null}
+                  </Space>
+                ),
+              }))}
+            />
+          ) : null
+        }
+        headerRight={
+          <>
+            <Popover
+              trigger="click"
+              placement="bottomRight"
+              title={t('invitations.title')}
+              content={
+                <div style={{ width: 380 }}>
+                  <InvitationList compact />
+                </div>
+              }
+            >
+              <span
+                className="qd-header-action"
+                role="button"
+                aria-label={t('invitations.bell')}
+                data-testid="invitation-bell"
+              >
+                <Badge count={pendingInvitations.length} size="small">
+                  <BellOutlined style={{ fontSize: 17 }} />
+                </Badge>
+              </span>
+            </Popover>
+            <LanguageSwitch />
+            {account ? <AccountMenu account={account} /> : null}
+          </>
+        }
+      >
+        <Outlet />
+      </ConsoleLayout>
+    </ShopContext.Provider>
+  );
+}
+
+/** Renders the page only when the account's role in the shop has the permission; otherwise a 403 page. */
+export function RequirePermission({ permission, children }: { permission: Permission; children: ReactNode }) {
+  const { membership, loading, error } = useShop();
+  const t = useT();
+  const navigate = useNavigate();
+  if (loading) return <PageLoading />;
+  if (error) return <LoadError error={error} />;
+  if (!membership) return <ShopNotFound />;
+  if (!hasPermission(membership, permission)) {
+    return (
+      <Forbidden
+        action={
+          hasPermission(membership, 'shop.view') ? (
+            <Button type="primary" onClick={() => navigate(`/shops/${membership.shop.id}/home`)}>
+              {t('shop.toHome')}
+            </Button>
+          ) : (
+            <Button onClick={() => navigate('/')}>{t('shop.toWorkbench')}</Button>
+          )
+        }
+      />
+    );
+  }
+  return <>{children}</>;
+}
+
+export function ShopNotFound() {
+  const t = useT();
+  const navigate = useNavigate();
+  return (
+    <Result
+      status="404"
+      title={t('shop.notFoundTitle')}
+      subTitle={t('shop.notFoundBody')}
+      extra={<Button onClick={() => navigate('/')}>{t('shop.toWorkbench')}</Button>}
+    />
+  );
+}
+
+export function SellerNotFound() {
+  const t = useT();
+  const navigate = useNavigate();
+  return <NotFound action={<Button onClick={() => navigate('/')}>{t('shop.toWorkbench')}</Button>} />;
+}
