@@ -7,7 +7,7 @@ import { DataDirInUseError } from './kernel/db/embedded.js';
 import { createDb } from './kernel/db/pool.js';
 import { startEventBus } from './kernel/events/dispatcher.js';
 import { startJobRunner } from './kernel/jobs/runner.js';
-import { seedDemo } from './seed.js';
+import { seedDemo } from './seed/index.js';
 
 const USAGE = `Usage: qiandian <command>
   serve [--seed] [--no-worker]  HTTP API, web app and (unless --no-worker) the event dispatcher and jobs

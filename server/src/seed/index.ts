@@ -1,11 +1,11 @@
 import { eq } from 'drizzle-orm';
-import type { Config } from './kernel/config.js';
-import type { Db } from './kernel/db/pool.js';
-import type { AccountKind, Principal } from './kernel/http/auth.js';
-import { identity } from './modules/identity/index.js';
-import { accounts } from './modules/identity/schema.js';
-import { shops, type Role } from './modules/shops/index.js';
-import { shopMembers, shops as shopsTable } from './modules/shops/schema.js';
+import type { Config } from '../kernel/config.js';
+import type { Db } from '../kernel/db/pool.js';
+import type { AccountKind, Principal } from '../kernel/http/auth.js';
+import { identity } from '../modules/identity/index.js';
+import { accounts } from '../modules/identity/schema.js';
+import { shops, type Role } from '../modules/shops/index.js';
+import { shopMembers, shops as shopsTable } from '../modules/shops/schema.js';
 
 export const DEMO_PASSWORD = 'Qiandian#2026';
 

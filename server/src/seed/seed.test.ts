@@ -3,9 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { freshDatabase } from '../test/db.js';
-import { loadConfig } from './kernel/config.js';
-import { seedDemo } from './seed.js';
+import { freshDatabase } from '../../test/db.js';
+import { loadConfig } from '../kernel/config.js';
+import { seedDemo } from './index.js';
 
 describe('demo seed', () => {
   it('creates the accounts and shops of the README, and running it again adds nothing', async () => {
