@@ -27,6 +27,8 @@ import { paymentsModule } from './modules/payments/index.js';
 import { testpayModule } from './modules/testpay/index.js';
 import { identityModule, sessionAuthenticator } from './modules/identity/index.js';
 import { mediaModule } from './modules/media/index.js';
+import { statsModule } from './modules/stats/index.js';
+import { storefrontModule } from './modules/storefront/index.js';
 import { installShopAccess, shopsModule } from './modules/shops/index.js';
 
 /** Every domain module, in the order their routes register. */
@@ -42,6 +44,8 @@ export const MODULES: Module[] = [
   testpayModule,
   checkoutModule,
   aftersalesModule,
+  statsModule,
+  storefrontModule,
 ];
 
 const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');

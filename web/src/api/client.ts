@@ -62,6 +62,19 @@ async function qdFetch(request: Request): Promise<Response> {
 export const api = createClient<paths>({ credentials: 'same-origin', fetch: qdFetch });
 
 /**
+ * Sends a file as multipart/form-data (field `file` unless named) with the same language, CSRF and
+ * retry handling as `api`; returns the JSON answer or throws an ApiError.
+ */
+export async function upload<T>(url: string, file: Blob, field = 'file', signal?: AbortSignal): Promise<T> {
+  const body = new FormData();
+  body.append(field, file);
+  const response = await qdFetch(new Request(url, { method: 'POST', body, credentials: 'same-origin', signal }));
+  const json: unknown = await response.json().catch(() => undefined);
+  if (response.ok) return json as T;
+  throw new ApiError(toProblem(json, response));
+}
+
+/**
  * Awaits an openapi-fetch call and returns its data, or throws an ApiError carrying the
  * problem+json body (status, code, localized detail, field errors).
  */

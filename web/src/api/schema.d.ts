@@ -353,6 +353,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/shops/{shopId}/media": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload a product image or video
+         * @description multipart/form-data with one `file` field. Images (JPEG, PNG, WebP, GIF, AVIF; ≤ 10 MB, checked by content) are turned upright by EXIF, stripped of metadata and stored as WebP: main `…/<id>.webp` (longest side ≤ 1600) and variants `…/<id>_<w>.webp` for w = 200, 480, 960. Videos (MP4, WebM, MOV by their bytes; ≤ 100 MB) are stored as uploaded and served with Range support. 413 when the file is too large.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "multipart/form-data": {
+                        /**
+                         * Format: binary
+                         * @description The image or video
+                         */
+                        file: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            url: string;
+                            /** @enum {string} */
+                            kind: "image" | "video";
+                            contentType: string;
+                            bytes: number;
+                            width?: number;
+                            height?: number;
+                            variants?: {
+                                200: string;
+                                480: string;
+                                960: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/roles": {
         parameters: {
             query?: never;
@@ -4238,6 +4302,378 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The data dashboard: sales, visitors, conversion, trend and top products
+         * @description Computed from the records: orders paid in the range (by payment time), refunds, and storefront visits. Days are Asia/Shanghai calendar days (UTC+8): `today` is the current Shanghai day, `7d`/`30d` the last 7/30 days including today; `trend` has one row per day, oldest first, zeros included. Money in fen.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description today, or the last 7 / 30 Asia/Shanghai days including today */
+                    range?: "today" | "7d" | "30d";
+                };
+                header?: never;
+                path: {
+                    shopId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            range: "today" | "7d" | "30d";
+                            /** @enum {string} */
+                            timeZone: "Asia/Shanghai";
+                            /** @description first day of the range, YYYY-MM-DD (Asia/Shanghai) */
+                            from: string;
+                            /** @description last day of the range (today), YYYY-MM-DD (Asia/Shanghai) */
+                            to: string;
+                            /** @description paid amount of orders paid in the range, shipping included, refunds not deducted (fen) */
+                            gmv: number;
+                            /** @description orders paid in the range */
+                            orders: number;
+                            /** @description distinct buyers of those orders */
+                            payingShoppers: number;
+                            /** @description distinct storefront visitors (shop home and product detail) over the range */
+                            visitors: number;
+                            /** @description payingShoppers / visitors, 0..1, 4 decimals; 0 without visitors */
+                            conversion: number;
+                            /** @description gmv / orders, rounded (fen); 0 without orders */
+                            averageOrderValue: number;
+                            /** @description money refunded to shoppers in the range, by refund time (fen) */
+                            refunds: number;
+                            trend: {
+                                /** @description YYYY-MM-DD (Asia/Shanghai) */
+                                date: string;
+                                /** @description fen */
+                                gmv: number;
+                                orders: number;
+                                visitors: number;
+                                payingShoppers: number;
+                            }[];
+                            topProducts: {
+                                productId: string;
+                                title: string;
+                                imageUrl: string | null;
+                                quantity: number;
+                                /** @description line totals, without shipping (fen) */
+                                gmv: number;
+                                /** @description product detail views in the range */
+                                views: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/decoration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The storefront home's banners and notice */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            banners: {
+                                imageUrl: string;
+                                title: string | null;
+                                link: string | null;
+                            }[];
+                            notice: string | null;
+                            /** @description null until the shop first saves its decoration */
+                            updatedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        /**
+         * Replace the storefront home's banners (up to 5) and notice
+         * @description Banner images are uploaded media (`/media/…`) or http(s) addresses; a link is a path on this site (`/m/…`) or an http(s) address. An empty notice removes it.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default [] */
+                        banners?: {
+                            imageUrl: string;
+                            title?: string | null;
+                            link?: string | null;
+                        }[];
+                        notice?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            banners: {
+                                imageUrl: string;
+                                title: string | null;
+                                link: string | null;
+                            }[];
+                            notice: string | null;
+                            /** @description null until the shop first saves its decoration */
+                            updatedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/storefront/shops/{shopId}/home": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A shop's storefront home
+         * @description Counts a visit for the shop dashboard (the signed-in account, else the `qd_vid` cookie, set here if missing). 404 unless the shop is open.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            shop: {
+                                id: string;
+                                name: string;
+                                logoUrl: string | null;
+                                mainCategory: string;
+                                mainCategoryName: string;
+                                followers: number;
+                                /** @description whether the signed-in caller follows the shop (false when anonymous) */
+                                followed: boolean;
+                            };
+                            notice: string | null;
+                            banners: {
+                                imageUrl: string;
+                                title: string | null;
+                                link: string | null;
+                            }[];
+                            categories: {
+                                id: string;
+                                name: string;
+                            }[];
+                            /** @description best sellers first; more with GET /api/storefront/shops/{shopId}/products?sort=sales&cursor= */
+                            products: {
+                                items: {
+                                    id: string;
+                                    shopId: string;
+                                    shopName: string | null;
+                                    title: string;
+                                    subtitle: string | null;
+                                    image: string | null;
+                                    priceMin: number;
+                                    priceMax: number;
+                                    salesCount: number;
+                                }[];
+                                nextCursor: string | null;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/storefront/shops/{shopId}/follow": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Follow a shop (idempotent) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            followed: boolean;
+                            followers: number;
+                        };
+                    };
+                };
+            };
+        };
+        /** Unfollow a shop (idempotent) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            followed: boolean;
+                            followers: number;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/follows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Shops the signed-in account follows, latest first */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                shopId: string;
+                                name: string;
+                                logoUrl: string | null;
+                                mainCategory: string;
+                                /** @description false if the shop has since closed */
+                                open: boolean;
+                                followedAt: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;

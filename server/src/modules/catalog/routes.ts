@@ -3,6 +3,7 @@ import { pageOf } from '../../kernel/http/pagination.js';
 import type { App } from '../../kernel/http/server.js';
 import type { ModuleContext } from '../../kernel/module.js';
 import { shopAccess } from '../shops/index.js';
+import { stats } from '../stats/index.js';
 import * as catalog from './service.js';
 
 const shopIdParams = z.object({ shopId: z.string().min(1).max(64) });
@@ -54,7 +55,7 @@ const categoryNode: z.ZodType<Node> = z.lazy(() => z.object({ id: z.string(), na
 // A recursive schema must be a named component of the OpenAPI document.
 z.globalRegistry.add(categoryNode, { id: 'CategoryNode' });
 
-export async function catalogRoutes(app: App, { db }: ModuleContext) {
+export async function catalogRoutes(app: App, { db, config }: ModuleContext) {
   app.get(
     '/api/platform-categories',
     { schema: { tags: ['catalog'], summary: 'The platform category tree', response: { 200: z.object({ items: z.array(categoryNode) }) } } },
@@ -152,6 +153,11 @@ export async function catalogRoutes(app: App, { db }: ModuleContext) {
   app.get(
     '/api/storefront/shops/:shopId/products/:productId',
     { schema: { tags: ['storefront'], summary: 'Product detail for shoppers', params: productParams, response: { 200: productView } } },
-    async (request) => catalog.productForShopper(db, request.params.shopId, request.params.productId),
+    async (request, reply) => {
+      const view = await catalog.productForShopper(db, request.params.shopId, request.params.productId);
+      // Counts for the shop's data dashboard (visitor and product view).
+      await stats.trackVisit(db, request, reply, { shopId: view.shopId, productId: view.id, secureCookie: config.COOKIE_SECURE });
+      return view;
+    },
   );
 }

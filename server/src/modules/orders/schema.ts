@@ -67,6 +67,7 @@ export const orders = pgTable(
     uniqueIndex('orders_no_idx').on(t.shopId, t.orderNo),
     index('orders_buyer_idx').on(t.buyerAccountId, t.createdAt),
     index('orders_shop_status_idx').on(t.shopId, t.status, t.createdAt),
+    index('orders_shop_paid_idx').on(t.shopId, t.paidAt).where(sql`${t.paidAt} is not null`),
     check('orders_amounts', sql`${t.total} = ${t.itemsTotal} + ${t.shippingFee} and ${t.paidAmount} in (0, ${t.total}) and ${t.refundedAmount} >= 0 and ${t.refundedAmount} <= ${t.paidAmount}`),
   ],
 );

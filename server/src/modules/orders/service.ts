@@ -12,7 +12,7 @@ import { CURRENCY, sum } from '../../kernel/money.js';
 import { catalog } from '../catalog/index.js';
 import { inventory } from '../inventory/index.js';
 import { payments } from '../payments/index.js';
-import { orderLines, orderNoSeq, orderSettings, orders, type OrderStatus, orderTimeline, type ShippingAddress } from './schema.js';
+import { orderLines, orderNoSeq, orderSettings, orders, orderTimeline, type ShippingAddress } from './schema.js';
 
 defineMessages({
   'orders.not_purchasable': { 'zh-CN': '商品已下架或不存在', 'en-US': 'The product is off the shelf or does not exist' },
@@ -491,3 +491,54 @@ export async function lockForAftersales(tx: Tx, shopId: string, orderId: string)
   return { order: o, lines: await linesOf(tx, shopId, [orderId]) };
 }
 
+
+// ------------------------------------------------------------------ for the data dashboard (stats module)
+
+/** Statuses an order can have once it was paid (closed: fully refunded after payment). */
+const PAID_STATUSES = ['paid', 'shipped', 'received', 'completed', 'closed'] as const;
+const shanghaiDayOf = (col: unknown) => sql`to_char((${col} at time zone 'Asia/Shanghai')::date, 'YYYY-MM-DD')`;
+
+/**
+ * Orders paid in [from, to), per Asia/Shanghai calendar day and in total, in the caller's shop
+ * scope. An order counts once, on the day it was paid, whatever happened to it since; GMV is
+ * what was paid (shipping included, refunds not deducted). Paying shoppers are distinct buyers
+ * (the total is distinct over the whole range, not the sum of the days).
+ */
+export async function paidOrderStats(tx: Executor, shopId: string, from: Date, to: Date) {
+  const day = shanghaiDayOf(orders.paidAt);
+  const res = await tx.execute<{ day: string | null; gmv: string; orders: number; payingShoppers: number }>(sql`
+    select ${day} as "day",
+           coalesce(sum(${orders.paidAmount}), 0)::bigint as "gmv",
+           count(*)::int as "orders",
+           count(distinct ${orders.buyerAccountId})::int as "payingShoppers"
+      from ${orders}
+     where ${orders.shopId} = ${shopId}
+       and ${orders.paidAt} >= ${from.toISOString()}::timestamptz and ${orders.paidAt} < ${to.toISOString()}::timestamptz
+       and ${orders.status} in (${sql.join(PAID_STATUSES.map((s) => sql`${s}`), sql`, `)})
+     group by grouping sets ((${day}), ())`);
+  const rows = res.rows.map((r) => ({ day: r.day, gmv: Number(r.gmv), orders: r.orders, payingShoppers: r.payingShoppers }));
+  const total = rows.find((r) => r.day === null) ?? { gmv: 0, orders: 0, payingShoppers: 0 };
+  return {
+    total: { gmv: total.gmv, orders: total.orders, payingShoppers: total.payingShoppers },
+    days: rows.filter((r): r is typeof r & { day: string } => r.day !== null),
+  };
+}
+
+/** The best-selling products among orders paid in [from, to), by line total (items only, no shipping). */
+export async function topProducts(tx: Executor, shopId: string, from: Date, to: Date, limit = 10) {
+  const res = await tx.execute<{ productId: string; title: string; imageUrl: string | null; quantity: string; gmv: string }>(sql`
+    select l.product_id as "productId",
+           (array_agg(l.title order by o.paid_at desc))[1] as "title",
+           (array_agg(l.image_url order by o.paid_at desc))[1] as "imageUrl",
+           sum(l.quantity)::bigint as "quantity",
+           sum(l.line_total)::bigint as "gmv"
+      from ${orderLines} l
+      join ${orders} o on o.shop_id = l.shop_id and o.id = l.order_id
+     where o.shop_id = ${shopId} and l.shop_id = ${shopId}
+       and o.paid_at >= ${from.toISOString()}::timestamptz and o.paid_at < ${to.toISOString()}::timestamptz
+       and o.status in (${sql.join(PAID_STATUSES.map((s) => sql`${s}`), sql`, `)})
+     group by l.product_id
+     order by 5 desc, 4 desc, 1
+     limit ${limit}`);
+  return res.rows.map((r) => ({ productId: r.productId, title: r.title, imageUrl: r.imageUrl, quantity: Number(r.quantity), gmv: Number(r.gmv) }));
+}

@@ -212,3 +212,23 @@ export async function refundsOf(db: Executor, shopId: string, orderId: string) {
 export async function closeIfPending(tx: Tx, paymentId: string) {
   await tx.update(payments).set({ status: 'closed' }).where(and(eq(payments.id, paymentId), eq(payments.status, 'pending')));
 }
+
+/**
+ * For the data dashboard: money refunded to shoppers of a shop in [from, to), by the time each
+ * refund succeeded. Payments sent back because they arrived after their order was cancelled are
+ * left out: those were never sales.
+ */
+export async function refundedBetween(tx: Executor, shopId: string, from: Date, to: Date): Promise<number> {
+  const [row] = await tx
+    .select({ amount: sql<string>`coalesce(sum(${refunds.amount}), 0)::bigint` })
+    .from(refunds)
+    .where(
+      and(
+        eq(refunds.shopId, shopId),
+        eq(refunds.status, 'succeeded'),
+        sql`${refunds.reason} <> 'order_cancelled'`,
+        sql`${refunds.succeededAt} >= ${from.toISOString()}::timestamptz and ${refunds.succeededAt} < ${to.toISOString()}::timestamptz`,
+      ),
+    );
+  return Number(row?.amount ?? 0);
+}

@@ -1,0 +1,203 @@
+import { and, desc, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db, Executor } from '../../kernel/db/pool.js';
+import { withShop } from '../../kernel/db/tenant.js';
+import { emit } from '../../kernel/events/outbox.js';
+import { notFound } from '../../kernel/http/errors.js';
+import { defineMessages, type Locale } from '../../kernel/http/i18n.js';
+import { decodeCursor, toPage } from '../../kernel/http/pagination.js';
+import { catalog } from '../catalog/index.js';
+import { SHOP_CATEGORIES, shops } from '../shops/index.js';
+import { shops as shopsTable } from '../shops/schema.js';
+import { type Banner, shopDecorations, shopFollows } from './schema.js';
+
+defineMessages({
+  'storefront.link_format': {
+    'zh-CN': '链接须以 / 开头的站内地址，或 http(s):// 开头的网址',
+    'en-US': 'A link is a path on this site starting with /, or an http(s):// address',
+  },
+});
+
+// ------------------------------------------------------------------ decoration
+
+const mediaUrl = z
+  .string()
+  .trim()
+  .max(500)
+  .regex(/^(\/media\/|https?:\/\/)\S+$/, 'format.media_url');
+const link = z
+  .string()
+  .trim()
+  .max(500)
+  .regex(/^(\/(?!\/)\S*|https?:\/\/\S+)$/, 'storefront.link_format');
+
+export const decorationInput = z.object({
+  banners: z
+    .array(
+      z.object({
+        imageUrl: mediaUrl,
+        title: z.string().trim().max(30).nullable().optional(),
+        link: link.nullable().optional(),
+      }),
+    )
+    .max(5)
+    .default([]),
+  notice: z.string().trim().max(200).nullable().optional(),
+});
+export type DecorationInput = z.infer<typeof decorationInput>;
+
+async function readDecoration(tx: Executor, shopId: string) {
+  const [row] = await tx.select().from(shopDecorations).where(eq(shopDecorations.shopId, shopId));
+  return { banners: row?.banners ?? [], notice: row?.notice ?? null, updatedAt: row?.updatedAt.toISOString() ?? null };
+}
+
+export async function getDecoration(db: Db, shopId: string) {
+  return withShop(db, shopId, (tx) => readDecoration(tx, shopId));
+}
+
+/** Replaces the shop's banners and notice. */
+export async function saveDecoration(db: Db, shopId: string, actorId: string, input: DecorationInput) {
+  const banners: Banner[] = input.banners.map((b) => ({
+    imageUrl: b.imageUrl,
+    title: b.title || null,
+    link: b.link || null,
+  }));
+  const notice = input.notice || null;
+  return withShop(db, shopId, async (tx) => {
+    await tx
+      .insert(shopDecorations)
+      .values({ shopId, banners, notice, updatedBy: actorId })
+      .onConflictDoUpdate({
+        target: shopDecorations.shopId,
+        set: { banners, notice, updatedBy: actorId, updatedAt: sql`now()` },
+      });
+    await emit(tx, 'shop.decorated', { shopId, actorId, banners: banners.length, notice: notice !== null }, shopId);
+    return readDecoration(tx, shopId);
+  });
+}
+
+// ------------------------------------------------------------------ follows
+
+/** The shop as shoppers may see it: it exists and is open. */
+async function openShop(db: Db, shopId: string) {
+  const shop = await shops.getShop(db, shopId);
+  if (shop.status !== 'active') throw notFound('shop');
+  return shop;
+}
+
+const followerCount = async (tx: Executor, shopId: string) => {
+  const [row] = await tx
+    .select({ n: sql<number>`count(*)::int` })
+    .from(shopFollows)
+    .where(eq(shopFollows.shopId, shopId));
+  return row?.n ?? 0;
+};
+
+/**
+ * Follows (or unfollows) an open shop; idempotent. A change emits `shop.followed` /
+ * `shop.unfollowed` (customer profiles consume them).
+ */
+export async function setFollow(db: Db, shopId: string, accountId: string, follow: boolean) {
+  if (follow) await openShop(db, shopId);
+  else await shops.getShop(db, shopId); // unfollowing works whatever the shop's state; 404 if there is none
+  return withShop(db, shopId, async (tx) => {
+    const changed = follow
+      ? await tx
+          .insert(shopFollows)
+          .values({ shopId, accountId })
+          .onConflictDoNothing()
+          .returning({ shopId: shopFollows.shopId })
+      : await tx
+          .delete(shopFollows)
+          .where(and(eq(shopFollows.shopId, shopId), eq(shopFollows.accountId, accountId)))
+          .returning({ shopId: shopFollows.shopId });
+    const followers = await followerCount(tx, shopId);
+    if (changed.length)
+      await emit(tx, follow ? 'shop.followed' : 'shop.unfollowed', { shopId, accountId, followers }, shopId);
+    return { followed: follow, followers };
+  });
+}
+
+export const followsQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(500).optional(),
+});
+
+/** The shops an account follows, most recently followed first (the account's view across shops). */
+export async function myFollows(db: Db, accountId: string, q: z.infer<typeof followsQuery>) {
+  const after = decodeCursor(q.cursor);
+  const rows = await db
+    .select({
+      shopId: shopFollows.shopId,
+      followedAt: shopFollows.createdAt,
+      name: shopsTable.name,
+      logoUrl: shopsTable.logoUrl,
+      mainCategory: shopsTable.mainCategory,
+      status: shopsTable.status,
+    })
+    .from(shopFollows)
+    .innerJoin(shopsTable, eq(shopsTable.id, shopFollows.shopId))
+    .where(
+      and(
+        eq(shopFollows.accountId, accountId),
+        after
+          ? sql`(${shopFollows.createdAt}, ${shopFollows.shopId}) < (${String(after[0])}::timestamptz, ${String(after[1])})`
+          : undefined,
+      ),
+    )
+    .orderBy(desc(shopFollows.createdAt), desc(shopFollows.shopId))
+    .limit(q.limit + 1);
+  const page = toPage(rows, q.limit, (r) => [r.followedAt.toISOString(), r.shopId]);
+  return {
+    items: page.items.map((r) => ({
+      shopId: r.shopId,
+      name: r.name,
+      logoUrl: r.logoUrl,
+      mainCategory: r.mainCategory,
+      open: r.status === 'active',
+      followedAt: r.followedAt.toISOString(),
+    })),
+    nextCursor: page.nextCursor,
+  };
+}
+
+// ------------------------------------------------------------------ the shop home
+
+/**
+ * A shop's storefront home: the shop with its follower count (and whether the caller follows
+ * it), its notice and banners, its own categories, and the first page of its best sellers.
+ * 404 unless the shop is open.
+ */
+export async function home(db: Db, shopId: string, accountId: string | null, locale: Locale) {
+  const shop = await openShop(db, shopId);
+  const scoped = await withShop(db, shopId, async (tx) => {
+    const decoration = await readDecoration(tx, shopId);
+    const categories = await catalog.listShopCategories(tx, shopId);
+    const followers = await followerCount(tx, shopId);
+    const followed = accountId
+      ? (
+          await tx
+            .select({ a: shopFollows.accountId })
+            .from(shopFollows)
+            .where(and(eq(shopFollows.shopId, shopId), eq(shopFollows.accountId, accountId)))
+        ).length > 0
+      : false;
+    return { decoration, categories, followers, followed };
+  });
+  const products = await catalog.browse(db, catalog.storefrontQuery.parse({ sort: 'sales', limit: 20 }), shopId);
+  return {
+    shop: {
+      id: shop.id,
+      name: shop.name,
+      logoUrl: shop.logoUrl,
+      mainCategory: shop.mainCategory,
+      mainCategoryName: SHOP_CATEGORIES.find((c) => c.code === shop.mainCategory)?.[locale] ?? shop.mainCategory,
+      followers: scoped.followers,
+      followed: scoped.followed,
+    },
+    notice: scoped.decoration.notice,
+    banners: scoped.decoration.banners,
+    categories: scoped.categories.map((c) => ({ id: c.id, name: c.name })),
+    products,
+  };
+}
