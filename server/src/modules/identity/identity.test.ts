@@ -23,6 +23,8 @@ describe('registration', () => {
     const me = await c.get('/api/auth/me');
     expect(me.status).toBe(200);
     expect(me.body.account.id).toBe(res.body.account.id);
+    const stored = await p.db.execute<{ password_hash: string }>(sql`select password_hash from accounts where id = ${res.body.account.id}`);
+    expect(stored.rows[0]!.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
   });
 
   it('normalises a mainland mobile number and signs in with it', async () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import argon2 from 'argon2';
+import { hash as argon2Hash, verify as argon2Verify, type Options } from '@node-rs/argon2';
 import { and, eq, gt, inArray, lt, ne, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, Executor } from '../../kernel/db/pool.js';
@@ -68,6 +68,11 @@ export function toAccountView(a: AccountRow): AccountView {
   };
 }
 
+// argon2id (Algorithm.Argon2id is a const enum, so its value is written out) with OWASP's parameters.
+const ARGON2ID: Options = { algorithm: 2 as Options['algorithm'], memoryCost: 19_456, timeCost: 2, parallelism: 1 };
+const hashPassword = (password: string) => argon2Hash(password, ARGON2ID);
+const verifyPassword = (hash: string, password: string) => argon2Verify(hash, password).catch(() => false);
+
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /** Email or mobile as stored, from whatever a person typed. */
@@ -96,7 +101,7 @@ export async function register(db: Db, input: RegisterInput): Promise<AccountVie
       { field: 'body.email', code: 'required', message: 'identity.email_or_mobile_required' },
     ]);
   }
-  const passwordHash = await argon2.hash(input.password, { type: argon2.argon2id });
+  const passwordHash = await hashPassword(input.password);
   return db.transaction(async (tx) => {
     const taken = await tx
       .select({ email: accounts.email, mobile: accounts.mobile })
@@ -141,7 +146,7 @@ export async function createSession(db: Executor, accountId: string, userAgent?:
 }
 
 // Verifying against a real hash when the account does not exist keeps the timing the same.
-const dummyHash = argon2.hash('not-a-real-password', { type: argon2.argon2id });
+const dummyHash = hashPassword('not-a-real-password');
 
 export async function login(
   db: Db,
@@ -176,8 +181,8 @@ export async function login(
           .where(key.email ? eq(accounts.email, key.email) : eq(accounts.mobile, key.mobile!))
       : [];
   const ok = account
-    ? !account.disabled && (await argon2.verify(account.passwordHash, input.password))
-    : await argon2.verify(await dummyHash, input.password).then(() => false);
+    ? !account.disabled && (await verifyPassword(account.passwordHash, input.password))
+    : await verifyPassword(await dummyHash, input.password).then(() => false);
   await db.insert(loginAttempts).values({ id: newId('lga'), identifier, ip: input.ip, succeeded: ok });
   if (!ok || !account) throw new AppError(401, 'identity.bad_credentials');
   const session = await createSession(db, account.id, input.userAgent);
@@ -222,7 +227,7 @@ export async function changePassword(
 ): Promise<void> {
   const [account] = await db.select().from(accounts).where(eq(accounts.id, principal.accountId));
   if (!account) throw notFound('account');
-  if (!(await argon2.verify(account.passwordHash, input.currentPassword))) {
+  if (!(await verifyPassword(account.passwordHash, input.currentPassword))) {
     throw new AppError(400, 'identity.wrong_password', {}, [
       { field: 'body.currentPassword', code: 'wrong', message: 'identity.wrong_password' },
     ]);
@@ -232,7 +237,7 @@ export async function changePassword(
       { field: 'body.newPassword', code: 'same', message: 'identity.same_password' },
     ]);
   }
-  const passwordHash = await argon2.hash(input.newPassword, { type: argon2.argon2id });
+  const passwordHash = await hashPassword(input.newPassword);
   await db.transaction(async (tx) => {
     await tx.update(accounts).set({ passwordHash, updatedAt: sql`now()` }).where(eq(accounts.id, account.id));
     await tx.delete(sessions).where(and(eq(sessions.accountId, account.id), ne(sessions.id, principal.sessionId)));
