@@ -15,11 +15,14 @@ import type { Db, Tx } from './pool.js';
 export const APP_ROLE = 'qiandian_app';
 const SETTING = 'qiandian.shop_id';
 
+/** One round trip: the shop setting and `SET LOCAL ROLE` (set_config('role') is the same thing). */
+const enterShop = (tx: Tx, shopId: string) =>
+  tx.execute(sql`select set_config(${SETTING}, ${shopId}, true), set_config('role', ${APP_ROLE}, true)`);
+
 /** Runs `fn` in a transaction that can only see and write `shopId`'s rows. */
 export async function withShop<T>(db: Db, shopId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
   return db.transaction(async (tx) => {
-    await tx.execute(sql`select set_config(${SETTING}, ${shopId}, true)`);
-    await tx.execute(sql.raw(`set local role ${APP_ROLE}`));
+    await enterShop(tx, shopId);
     return fn(tx);
   });
 }
@@ -30,8 +33,7 @@ export async function withShop<T>(db: Db, shopId: string, fn: (tx: Tx) => Promis
  * again when `fn` returns; if it throws, the caller's transaction is aborted anyway.
  */
 export async function inShop<T>(tx: Tx, shopId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  await tx.execute(sql`select set_config(${SETTING}, ${shopId}, true)`);
-  await tx.execute(sql.raw(`set local role ${APP_ROLE}`));
+  await enterShop(tx, shopId);
   const result = await fn(tx);
   await tx.execute(sql.raw('reset role'));
   await tx.execute(sql`select set_config(${SETTING}, '', true)`);

@@ -95,13 +95,12 @@ export async function authorize(
   permission: Permission,
   opts: { allowInactive?: boolean } = {},
 ): Promise<ShopAccess> {
-  const [row] = await withShop(db, shopId, (tx) =>
-    tx
-      .select({ role: shopMembers.role, status: shops.status })
-      .from(shopMembers)
-      .innerJoin(shops, eq(shops.id, shopMembers.shopId))
-      .where(and(eq(shopMembers.shopId, shopId), eq(shopMembers.accountId, principal.accountId))),
-  );
+  // One indexed read by the exact key; it names the shop and the account itself, so it needs no scope.
+  const [row] = await db
+    .select({ role: shopMembers.role, status: shops.status })
+    .from(shopMembers)
+    .innerJoin(shops, eq(shops.id, shopMembers.shopId))
+    .where(and(eq(shopMembers.shopId, shopId), eq(shopMembers.accountId, principal.accountId)));
   if (!row) throw forbidden();
   const permissions = ROLE_PERMISSIONS[row.role as Role] ?? [];
   if (!permissions.includes(permission)) throw forbidden();
