@@ -30,7 +30,27 @@ const schema = z.object({
     .enum(['true', 'false'])
     .default('false')
     .transform((v) => v === 'true'),
+  /** S3-compatible object storage for media; without S3_BUCKET media are kept under DATA_DIR/media. */
+  S3_BUCKET: z.string().trim().min(3).max(63).optional(),
+  /** Endpoint of a non-AWS service (MinIO, OSS, COS…); path-style addressing is used with it. */
+  S3_ENDPOINT: url(['http:', 'https:']).optional(),
+  S3_REGION: z.string().trim().min(1).default('us-east-1'),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  /** Where stored objects are read from by browsers (a CDN or the bucket's public address). */
+  S3_PUBLIC_URL: url(['http:', 'https:']).optional(),
 });
+
+/** The S3 variables only make sense together. */
+function s3Issues(c: z.infer<typeof schema>): string[] {
+  const issues: string[] = [];
+  const others = [c.S3_ENDPOINT, c.S3_ACCESS_KEY_ID, c.S3_SECRET_ACCESS_KEY, c.S3_PUBLIC_URL];
+  if (!c.S3_BUCKET && others.some(Boolean)) issues.push('  S3_BUCKET: is required with the other S3_ variables');
+  if (!c.S3_ACCESS_KEY_ID !== !c.S3_SECRET_ACCESS_KEY) {
+    issues.push('  S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY: give both or neither');
+  }
+  return issues;
+}
 
 export type Config = Omit<z.infer<typeof schema>, 'DATA_DIR' | 'PUBLIC_URL'> & { DATA_DIR: string; PUBLIC_URL: string };
 
@@ -40,10 +60,10 @@ export class ConfigError extends Error {}
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = schema.safeParse(cleaned);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
-  }
+  const lines = parsed.success
+    ? s3Issues(parsed.data)
+    : parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+  if (!parsed.success || lines.length) throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   const data = parsed.data;
   return {
     ...data,
