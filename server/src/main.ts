@@ -57,7 +57,7 @@ async function main(argv: string[]) {
     case 'serve': {
       const database = await openDatabase(config);
       const { app, ctx } = await buildApp(config, database.db);
-      if (args.includes('--seed')) await seedDemo(database.db, config);
+      if (args.includes('--seed')) app.log.info(await seedDemo(database.db, config, app.log));
       const stopWorkers = args.includes('--no-worker') ? async () => {} : await startWorkers(config, ctx);
       onShutdown(async () => {
         app.log.info('shutting down');
@@ -90,8 +90,9 @@ async function main(argv: string[]) {
     case 'seed': {
       const database = await openDatabase(config);
       try {
-        const summary = await seedDemo(database.db, config);
-        console.log(summary);
+        const { app } = await buildApp(config, database.db);
+        console.log(await seedDemo(database.db, config, app.log));
+        await app.close();
       } finally {
         await database.close();
       }

@@ -1,4 +1,10 @@
 import { eq } from 'drizzle-orm';
+import type { FastifyBaseLogger } from 'fastify';
+import sharp from 'sharp';
+import { subscribersOf } from '../app.js';
+import { startEventBus } from '../kernel/events/dispatcher.js';
+import { media } from '../modules/media/index.js';
+import { seedCommerce } from './commerce.js';
 import type { Config } from '../kernel/config.js';
 import type { Db } from '../kernel/db/pool.js';
 import type { AccountKind, Principal } from '../kernel/http/auth.js';
@@ -46,8 +52,11 @@ async function ensureShop(
   return shopId;
 }
 
-/** Demo data for trying Qiandian: safe to run again, it only adds what is missing. */
-export async function seedDemo(db: Db, config: Config): Promise<string> {
+/**
+ * Demo data for trying Qiandian: safe to run again, it only adds what is missing. Runs on a
+ * composed app (module set-up done), and delivers the events it causes before it returns.
+ */
+export async function seedDemo(db: Db, config: Config, log: FastifyBaseLogger): Promise<string> {
   const operator = await ensureAccount(db, { kind: 'operator', email: 'admin@qiandian.dev', displayName: '平台运营 Admin' });
   const m = (email: string, displayName: string) => ensureAccount(db, { kind: 'merchant', email, displayName });
   const teaOwner = await m('tea.owner@qiandian.dev', '林茶主');
@@ -116,5 +125,23 @@ export async function seedDemo(db: Db, config: Config): Promise<string> {
     [],
     false,
   );
+  const storage = media.storageFor(config.DATA_DIR);
+  const storeImage = async (shopId: string, svg: string) =>
+    (await media.storeImage(storage, shopId, await sharp(Buffer.from(svg)).png().toBuffer())).url;
+  const bus = await startEventBus({ db, subscribers: subscribersOf({ db, config, log }), log, workerId: 'seed', background: false });
+  try {
+    const settle = async () => {
+      while ((await bus.drain()) > 0);
+    };
+    await seedCommerce(
+      db,
+      config,
+      { tea: { id: tea, ownerId: teaOwner.accountId }, fashion: { id: fashion, ownerId: fashionOwner.accountId } },
+      { storeImage, settle },
+    );
+    await settle();
+  } finally {
+    await bus.stop();
+  }
   return `demo data ready: shops ${tea} (山野茶舍), ${fashion} (织物集), one application pending; password ${DEMO_PASSWORD}`;
 }
