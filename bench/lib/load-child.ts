@@ -17,19 +17,22 @@ interface Tally {
 }
 
 async function slice(target: Target, seconds: number, tally?: Tally): Promise<void> {
-  const cookies = target.cookies ?? [];
+  const sessions = target.sessions ?? (target.cookies ?? []).map((cookie) => ({ cookie }));
   let next = 0;
   const started = performance.now();
+  const body = target.body === undefined ? undefined : JSON.stringify(target.body);
   const options: autocannon.Options = {
     url: target.url,
     connections: plan.connections,
     duration: seconds,
-    headers: target.headers ?? {},
+    method: target.method ?? 'GET',
+    headers: { ...(target.headers ?? {}), ...(body ? { 'content-type': 'application/json' } : {}) },
+    ...(body ? { body } : {}),
     requests: [
-      cookies.length
+      sessions.length
         ? {
             setupRequest: (req) => {
-              req.headers = { ...req.headers, cookie: cookies[next++ % cookies.length]! };
+              req.headers = { ...req.headers, ...sessions[next++ % sessions.length]! };
               return req;
             },
           }

@@ -6,6 +6,11 @@ export interface Target {
   headers?: Record<string, string>;
   /** `Cookie` headers to rotate through, one per request (several signed-in sessions). */
   cookies?: string[];
+  /** Header sets to rotate through instead (a session cookie with its CSRF token, say). */
+  sessions?: Record<string, string>[];
+  method?: 'GET' | 'POST';
+  /** JSON body sent with every request. */
+  body?: unknown;
 }
 
 export interface LoadPlan {

@@ -96,6 +96,8 @@ export async function startPlatform(): Promise<BenchPlatform> {
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
     HOST: '127.0.0.1',
     PORT: '0',
+    // Scenarios that drive anonymous routes from one address set a budget that lets them.
+    RATE_LIMIT_PER_MINUTE: process.env.BENCH_RATE_LIMIT,
   });
   let platform: Platform | undefined;
   try {

@@ -109,6 +109,7 @@ export async function buildApp(
     cookieSecure: config.COOKIE_SECURE,
     authenticate: sessionAuthenticator(db),
     redis,
+    rateLimit: config.RATE_LIMIT_PER_MINUTE,
   });
   app.addHook('onClose', async () => {
     redis?.disconnect();

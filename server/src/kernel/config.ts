@@ -21,6 +21,8 @@ const schema = z.object({
   NATS_URL: url(['nats:', 'tls:']).optional(),
   REDIS_URL: url(['redis:', 'rediss:']).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Requests a minute per account (or client address when signed out); sign-in has its own lower limits. */
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(600),
   /** Where this server is reached from outside (payment notifications, links); default http://127.0.0.1:PORT. */
   PUBLIC_URL: url(['http:', 'https:']).optional(),
   /** Secret for signing cookies; generated once into DATA_DIR when not given. */
