@@ -25,7 +25,12 @@ const tag = `${process.pid}.${Date.now()}`;
 
 async function seed(p: BenchPlatform) {
   const owner = new ApiClient(p.base);
-  await owner.post('/api/auth/register', { kind: 'merchant', email: `owner.${tag}@bench.qiandian.dev`, password: PASSWORD, displayName: 'Owner' });
+  await owner.post('/api/auth/register', {
+    kind: 'merchant',
+    email: `owner.${tag}@bench.qiandian.dev`,
+    password: PASSWORD,
+    displayName: 'Owner',
+  });
   const { shop } = await owner.post<{ shop: { id: string } }>('/api/shop-applications', {
     name: `Bench tea ${tag}`.slice(0, 40),
     mainCategory: 'food',
@@ -33,29 +38,44 @@ async function seed(p: BenchPlatform) {
     contactPhone: '13900000000',
     licenceNo: `9133${String(Date.now()).slice(-10)}0002`,
   });
-  await identity.register(p.db, { kind: 'operator', email: `op.${tag}@bench.qiandian.dev`, password: PASSWORD, displayName: 'Op' });
+  await identity.register(p.db, {
+    kind: 'operator',
+    email: `op.${tag}@bench.qiandian.dev`,
+    password: PASSWORD,
+    displayName: 'Op',
+  });
   const operator = new ApiClient(p.base);
   await operator.post('/api/auth/login', { identifier: `op.${tag}@bench.qiandian.dev`, password: PASSWORD });
   await operator.post(`/api/admin/shop-applications/${shop.id}/approve`);
   const sizes = ['S', 'M', 'L', 'XL'];
   const colours = ['白色', '黑色', '藏青'];
-  const product = await owner.post<{ id: string; skus: { id: string; price: number }[] }>(`/api/shops/${shop.id}/products`, {
-    title: '纯棉重磅圆领T恤',
-    subtitle: '260g 新疆长绒棉',
-    platformCategoryId: 'apparel.tops',
-    status: 'on_shelf',
-    specAxes: [
-      { name: '颜色', values: colours },
-      { name: '尺码', values: sizes },
-    ],
-    skus: colours.flatMap((c) => sizes.map((s) => ({ spec: { 颜色: c, 尺码: s }, price: 9900, originalPrice: 12900, stock: 5_000_000 }))),
-    images: ['/media/bench/cover.webp'],
-    detailBlocks: [{ type: 'text', text: '面料与尺码说明'.repeat(10) }],
-  });
+  const product = await owner.post<{ id: string; skus: { id: string; price: number }[] }>(
+    `/api/shops/${shop.id}/products`,
+    {
+      title: '纯棉重磅圆领T恤',
+      subtitle: '260g 新疆长绒棉',
+      platformCategoryId: 'apparel.tops',
+      status: 'on_shelf',
+      specAxes: [
+        { name: '颜色', values: colours },
+        { name: '尺码', values: sizes },
+      ],
+      skus: colours.flatMap((c) =>
+        sizes.map((s) => ({ spec: { 颜色: c, 尺码: s }, price: 9900, originalPrice: 12900, stock: 5_000_000 })),
+      ),
+      images: ['/media/bench/cover.webp'],
+      detailBlocks: [{ type: 'text', text: '面料与尺码说明'.repeat(10) }],
+    },
+  );
   // The shopper: account and session from the identity service, address and CSRF token over HTTP.
   const shoppers = await Promise.all(
     Array.from({ length: 1 }, async (_, i) => {
-      const account = await identity.register(p.db, { kind: 'shopper', email: `s${i}.${tag}@bench.qiandian.dev`, password: PASSWORD, displayName: `S${i}` });
+      const account = await identity.register(p.db, {
+        kind: 'shopper',
+        email: `s${i}.${tag}@bench.qiandian.dev`,
+        password: PASSWORD,
+        displayName: `S${i}`,
+      });
       const session = await identity.createSession(p.db, account.id, 'bench');
       const client = new ApiClient(p.base).setCookie('qd_session', session.token);
       const address = await client.post<{ id: string }>('/api/me/addresses', {
@@ -94,13 +114,21 @@ export async function run(): Promise<Record<string, number | string>> {
     const detailSize = (await (await fetch(detailUrl)).text()).length;
     const bare = await startBare(detailSize);
     try {
-      const orderBody = (addressId: string) => ({ lines: [{ shopId, skuId: product.skus[0]!.id, quantity: 1 }], addressId });
+      const orderBody = (addressId: string) => ({
+        lines: [{ shopId, skuId: product.skus[0]!.id, quantity: 1 }],
+        addressId,
+      });
       const ordersBefore = await platform.db.$client.query('select count(*)::int n from orders');
       const figures = await measure({
         targets: {
           detail: { url: detailUrl, headers: { cookie: 'qd_vid=bench-visitor' } },
           bare_get: { url: bare.url },
-          order: { url: `${platform.base}/api/checkout`, method: 'POST', body: orderBody(shoppers[0]!.addressId), sessions: [shoppers[0]!.headers] },
+          order: {
+            url: `${platform.base}/api/checkout`,
+            method: 'POST',
+            body: orderBody(shoppers[0]!.addressId),
+            sessions: [shoppers[0]!.headers],
+          },
           bare_post: { url: bare.url, method: 'POST', body: orderBody(shoppers[0]!.addressId) },
         },
         connections: CONNECTIONS,

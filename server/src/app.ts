@@ -101,7 +101,9 @@ export async function buildApp(
   db: Db,
   opts: { init?: boolean } = {},
 ): Promise<{ app: App; ctx: ModuleContext; redis?: Redis }> {
-  const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 2 }) : undefined;
+  const redis = config.REDIS_URL
+    ? new Redis(config.REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 2 })
+    : undefined;
   const app = await createHttpServer({
     db,
     logLevel: config.LOG_LEVEL,
@@ -119,7 +121,10 @@ export async function buildApp(
 
   app.get(
     '/api/health',
-    { schema: { tags: ['system'], summary: 'Liveness', response: { 200: z.object({ status: z.literal('ok') }) } }, config: { rateLimit: false } },
+    {
+      schema: { tags: ['system'], summary: 'Liveness', response: { 200: z.object({ status: z.literal('ok') }) } },
+      config: { rateLimit: false },
+    },
     async () => ({ status: 'ok' as const }),
   );
   app.get(
@@ -147,11 +152,16 @@ export async function buildApp(
       cacheControl: false,
       // Built assets carry a content hash in their names; pages must be revalidated.
       setHeaders: (res, filePath) =>
-        res.header('cache-control', filePath.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache'),
+        res.header(
+          'cache-control',
+          filePath.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
+        ),
     });
   }
   app.setNotFoundHandler((request, reply) => {
-    const appName = WEB_APPS.find((a) => request.url === `/${a}` || request.url.startsWith(`/${a}/`) || request.url.startsWith(`/${a}?`));
+    const appName = WEB_APPS.find(
+      (a) => request.url === `/${a}` || request.url.startsWith(`/${a}/`) || request.url.startsWith(`/${a}?`),
+    );
     if (appName && request.method === 'GET' && fs.existsSync(path.join(WEB_DIST, appName, 'index.html'))) {
       return reply.header('cache-control', 'no-cache').sendFile(`${appName}/index.html`);
     }

@@ -104,7 +104,9 @@ async function main(argv: string[]) {
       // Routes are registered without touching the database: the pool connects lazily.
       const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'qiandian-openapi-'));
       const db = createDb('postgres://openapi@127.0.0.1:1/none');
-      const { app } = await buildApp({ ...config, DATA_DIR: dataDir, LOG_LEVEL: 'silent', REDIS_URL: undefined }, db, { init: false });
+      const { app } = await buildApp({ ...config, DATA_DIR: dataDir, LOG_LEVEL: 'silent', REDIS_URL: undefined }, db, {
+        init: false,
+      });
       await app.ready();
       await fs.writeFile(out, `${JSON.stringify(app.swagger(), null, 2)}\n`);
       await app.close();

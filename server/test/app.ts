@@ -46,7 +46,12 @@ export class Client {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
   }
 
-  async request<T = any>(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response<T>> {
+  async request<T = any>(
+    method: string,
+    url: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Response<T>> {
     if (!['GET', 'HEAD'].includes(method) && !this.csrf) {
       const r = await this.app.inject({
         method: 'GET',
@@ -79,7 +84,8 @@ export class Client {
     return { status: res.statusCode, body: parsed as T, headers: res.headers };
   }
   get = <T = any>(url: string) => this.request<T>('GET', url);
-  post = <T = any>(url: string, body?: unknown, headers?: Record<string, string>) => this.request<T>('POST', url, body ?? {}, headers);
+  post = <T = any>(url: string, body?: unknown, headers?: Record<string, string>) =>
+    this.request<T>('POST', url, body ?? {}, headers);
   patch = <T = any>(url: string, body?: unknown) => this.request<T>('PATCH', url, body ?? {});
   delete = <T = any>(url: string) => this.request<T>('DELETE', url);
 }
@@ -94,7 +100,10 @@ export interface TestPlatform {
   settle(): Promise<void>;
   client(locale?: string): Client;
   /** A signed-in client for a new account of that kind. */
-  signUp(kind: 'shopper' | 'merchant' | 'provider', email?: string): Promise<{ client: Client; accountId: string; email: string }>;
+  signUp(
+    kind: 'shopper' | 'merchant' | 'provider',
+    email?: string,
+  ): Promise<{ client: Client; accountId: string; email: string }>;
   operator(): Promise<Client>;
   /** A merchant with an approved shop. */
   shopOwner(name?: string): Promise<{ client: Client; accountId: string; shopId: string; email: string }>;
@@ -115,11 +124,28 @@ export async function createTestPlatform(): Promise<TestPlatform> {
     });
   });
   // With REDIS_URL (the CI integration pass) rate limits count in Redis, as in production.
-  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', REDIS_URL: process.env.REDIS_URL, PORT: String(port) });
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    REDIS_URL: process.env.REDIS_URL,
+    PORT: String(port),
+  });
   const { app, ctx } = await buildApp(config, db);
   await app.listen({ port, host: '127.0.0.1' });
-  const bus = await startEventBus({ db, subscribers: subscribersOf(ctx), log: app.log, workerId: 'test-bus', background: false });
-  const runner = await startJobRunner({ db, jobs: jobsOf(ctx), log: app.log, workerId: 'test-jobs', background: false });
+  const bus = await startEventBus({
+    db,
+    subscribers: subscribersOf(ctx),
+    log: app.log,
+    workerId: 'test-bus',
+    background: false,
+  });
+  const runner = await startJobRunner({
+    db,
+    jobs: jobsOf(ctx),
+    log: app.log,
+    workerId: 'test-jobs',
+    background: false,
+  });
   afterAll(async () => {
     await bus.stop();
     await runner.stop();
@@ -148,7 +174,12 @@ export async function createTestPlatform(): Promise<TestPlatform> {
     client: (locale) => new Client(app, locale),
     async signUp(kind, email = uniqueEmail(kind)) {
       const client = new Client(app);
-      const res = await client.post('/api/auth/register', { kind, email, password: 'correct horse', displayName: kind });
+      const res = await client.post('/api/auth/register', {
+        kind,
+        email,
+        password: 'correct horse',
+        displayName: kind,
+      });
       if (res.status !== 201) throw new Error(`sign-up failed: ${JSON.stringify(res.body)}`);
       return { client, accountId: res.body.account.id, email };
     },

@@ -39,7 +39,10 @@ function run(args: string[], env: Record<string, string>) {
 
 async function waitReady(port: number, proc: ReturnType<typeof run>) {
   for (let i = 0; i < 600; i++) {
-    const ok = await fetch(`http://127.0.0.1:${port}/api/ready`).then((r) => r.ok, () => false);
+    const ok = await fetch(`http://127.0.0.1:${port}/api/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     if (proc.child.exitCode !== null) throw new Error(`server exited: ${proc.output()}`);
     await new Promise((r) => setTimeout(r, 200));
@@ -50,7 +53,10 @@ async function waitReady(port: number, proc: ReturnType<typeof run>) {
 async function signIn(port: number) {
   const csrf = await fetch(`http://127.0.0.1:${port}/api/auth/csrf`);
   const { token } = (await csrf.json()) as { token: string };
-  const cookie = csrf.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const cookie = csrf.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
   return fetch(`http://127.0.0.1:${port}/api/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-csrf-token': token, cookie },

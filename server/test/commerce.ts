@@ -11,7 +11,11 @@ export async function createProduct(
     platformCategoryId: 'tea.black',
     status: 'on_shelf',
     specAxes: colours.length > 1 || opts.colours ? [{ name: '颜色', values: colours }] : [],
-    skus: colours.map((c) => ({ spec: colours.length > 1 || opts.colours ? { 颜色: c } : {}, price: opts.price ?? 12800, stock: opts.stock ?? 100 })),
+    skus: colours.map((c) => ({
+      spec: colours.length > 1 || opts.colours ? { 颜色: c } : {},
+      price: opts.price ?? 12800,
+      stock: opts.stock ?? 100,
+    })),
   });
   if (res.status !== 201) throw new Error(`create product: ${JSON.stringify(res.body)}`);
   return res.body as { id: string; skus: { id: string; available: number; price: number }[] };
@@ -54,7 +58,10 @@ export async function paidOrder(
   await p.settle();
   const order = placed.body.orders[0] as { id: string; total: number; orderNo: string };
   if (opts.ship) {
-    await owner.client.post(`/api/shops/${owner.shopId}/orders/${order.id}/ship`, { carrier: '顺丰速运', trackingNo: 'SF9990000001' });
+    await owner.client.post(`/api/shops/${owner.shopId}/orders/${order.id}/ship`, {
+      carrier: '顺丰速运',
+      trackingNo: 'SF9990000001',
+    });
   }
   return { shopper, order, sku, product };
 }

@@ -9,7 +9,21 @@ import { createProduct, payOnTestPay, shopperWithAddress } from './commerce.js';
  * B's shop id in the path must answer 403/404; A's shop id with B's sub-resource ids must answer
  * 404; A's own lists must not show B's data; and B's rows must not change.
  */
-type Schema = { type?: string | string[]; enum?: unknown[]; const?: unknown; properties?: Record<string, Schema>; required?: string[]; minLength?: number; format?: string; minimum?: number; anyOf?: Schema[]; oneOf?: Schema[]; items?: Schema; minItems?: number; default?: unknown };
+type Schema = {
+  type?: string | string[];
+  enum?: unknown[];
+  const?: unknown;
+  properties?: Record<string, Schema>;
+  required?: string[];
+  minLength?: number;
+  format?: string;
+  minimum?: number;
+  anyOf?: Schema[];
+  oneOf?: Schema[];
+  items?: Schema;
+  minItems?: number;
+  default?: unknown;
+};
 
 /** Valid bodies the generic sampler cannot guess (patterns, cross-field rules). */
 const BODIES: Record<string, (ids: Record<string, string>) => unknown> = {
@@ -69,7 +83,10 @@ beforeAll(async () => {
   await b.client.post(`/api/shops/${b.shopId}/invitations`, { identifier: member.email, role: 'customer_service' });
   const [inv] = (await member.client.get('/api/me/invitations')).body.items;
   await member.client.post(`/api/me/invitations/${inv.id}/accept`);
-  const pending = await b.client.post(`/api/shops/${b.shopId}/invitations`, { identifier: uniqueEmail('pending'), role: 'warehouse' });
+  const pending = await b.client.post(`/api/shops/${b.shopId}/invitations`, {
+    identifier: uniqueEmail('pending'),
+    role: 'warehouse',
+  });
   bIds.shopId = b.shopId;
   bIds.accountId = member.accountId;
   bIds.invitationId = pending.body.id;
@@ -84,7 +101,10 @@ beforeAll(async () => {
   await payOnTestPay(p, placed.body.payUrl);
   await p.settle();
   bIds.orderId = placed.body.orders[0].id;
-  await b.client.post(`/api/shops/${b.shopId}/orders/${bIds.orderId}/ship`, { carrier: '顺丰速运', trackingNo: 'SF0000000009' });
+  await b.client.post(`/api/shops/${b.shopId}/orders/${bIds.orderId}/ship`, {
+    carrier: '顺丰速运',
+    trackingNo: 'SF0000000009',
+  });
   const aftersale = await shopper.client.post(`/api/me/orders/${b.shopId}/${bIds.orderId}/aftersales`, {
     type: 'return_refund',
     reason: '尺码不合适',
@@ -102,7 +122,9 @@ describe('tenant isolation', () => {
     };
     const routes = Object.entries(doc.paths)
       .filter(([path]) => path.startsWith('/api/shops/{shopId}'))
-      .flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ path, method: method.toUpperCase(), op })));
+      .flatMap(([path, ops]) =>
+        Object.entries(ops).map(([method, op]) => ({ path, method: method.toUpperCase(), op })),
+      );
     expect(routes.length).toBeGreaterThanOrEqual(8);
 
     const before = await snapshotOf(b.shopId);
@@ -133,10 +155,15 @@ describe('tenant isolation', () => {
       }
     }
     // 4. B's ids inside a body sent to our own shop.
-    const viaBody = await a.client.post(`/api/shops/${a.shopId}/products/status`, { productIds: [bIds.productId], status: 'off_shelf' });
+    const viaBody = await a.client.post(`/api/shops/${a.shopId}/products/status`, {
+      productIds: [bIds.productId],
+      status: 'off_shelf',
+    });
     expect(viaBody.status).toBe(404);
     const orderNo = (await b.client.get(`/api/shops/${b.shopId}/orders/${bIds.orderId}`)).body.orderNo;
-    const csv = await a.client.post(`/api/shops/${a.shopId}/orders/ship-csv`, { csv: `${orderNo},顺丰速运,SF0000000002` });
+    const csv = await a.client.post(`/api/shops/${a.shopId}/orders/ship-csv`, {
+      csv: `${orderNo},顺丰速运,SF0000000002`,
+    });
     expect(csv.status).toBe(400);
     expect(csv.body.errors[0].code).toBe('unknown_order');
     expect(await snapshotOf(b.shopId)).toBe(before);
@@ -154,7 +181,9 @@ describe('tenant isolation', () => {
     const write = p.db.transaction(async (tx) => {
       await tx.execute(sql`select set_config('qiandian.shop_id', ${a.shopId}, true)`);
       await tx.execute(sql`set local role qiandian_app`);
-      await tx.execute(sql`insert into shop_members (shop_id, account_id, role) values (${b.shopId}, ${a.accountId}, 'owner')`);
+      await tx.execute(
+        sql`insert into shop_members (shop_id, account_id, role) values (${b.shopId}, ${a.accountId}, 'owner')`,
+      );
     });
     const error = await write.then(
       () => undefined,

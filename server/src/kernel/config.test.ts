@@ -23,7 +23,12 @@ describe('configuration', () => {
   });
 
   it('accepts real URLs', () => {
-    const c = loadConfig({ DATABASE_URL: 'postgres://u@localhost:5432/db', NATS_URL: 'nats://127.0.0.1:4222', REDIS_URL: 'redis://127.0.0.1:6379', PORT: '8080' });
+    const c = loadConfig({
+      DATABASE_URL: 'postgres://u@localhost:5432/db',
+      NATS_URL: 'nats://127.0.0.1:4222',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      PORT: '8080',
+    });
     expect(c.PORT).toBe(8080);
   });
 });

@@ -17,7 +17,9 @@ export function housekeepingJobs(db: Db): JobDefinition[] {
         await purgeIdempotencyKeys(db);
         await db.delete(eventHandled).where(lt(eventHandled.handledAt, older(KEEP_DAYS)));
         // Dead letters stay until someone looks at them.
-        await db.delete(outbox).where(and(isNotNull(outbox.doneAt), sql`${outbox.deadAt} is null`, lt(outbox.doneAt, older(KEEP_DAYS))));
+        await db
+          .delete(outbox)
+          .where(and(isNotNull(outbox.doneAt), sql`${outbox.deadAt} is null`, lt(outbox.doneAt, older(KEEP_DAYS))));
         await db.delete(jobs).where(and(sql`${jobs.status} = 'done'`, lt(jobs.finishedAt, older(KEEP_DAYS))));
       },
     },

@@ -18,7 +18,11 @@ export const outbox = pgTable(
     /** Gave up after the last retry; kept for the dead-letter view. */
     deadAt: timestamp('dead_at', { withTimezone: true }),
   },
-  (t) => [index('outbox_pending_idx').on(t.availableAt).where(sql`${t.doneAt} is null`)],
+  (t) => [
+    index('outbox_pending_idx')
+      .on(t.availableAt)
+      .where(sql`${t.doneAt} is null`),
+  ],
 );
 
 /** Which subscriber has handled which event: written in the handler's own transaction. */
@@ -53,7 +57,9 @@ export const jobs = pgTable(
     finishedAt: timestamp('finished_at', { withTimezone: true }),
   },
   (t) => [
-    index('jobs_due_idx').on(t.runAt).where(sql`${t.status} = 'queued'`),
+    index('jobs_due_idx')
+      .on(t.runAt)
+      .where(sql`${t.status} = 'queued'`),
     uniqueIndex('jobs_unique_key_idx').on(t.uniqueKey),
   ],
 );

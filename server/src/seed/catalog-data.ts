@@ -14,7 +14,8 @@ export interface DemoProduct {
   story: string[];
 }
 
-const bySize = (base: number, table: Record<string, number>) => (spec: Record<string, string>) => base + (table[spec['规格'] ?? ''] ?? 0);
+const bySize = (base: number, table: Record<string, number>) => (spec: Record<string, string>) =>
+  base + (table[spec['规格'] ?? ''] ?? 0);
 
 export const TEA_PRODUCTS: DemoProduct[] = [
   {
@@ -26,7 +27,11 @@ export const TEA_PRODUCTS: DemoProduct[] = [
     axes: [{ name: '规格', values: ['50g 尝鲜装', '125g 罐装', '250g 礼盒'] }],
     price: bySize(3800, { '125g 罐装': 4000, '250g 礼盒': 12000 }),
     stock: 200,
-    story: ['产自武夷山桐木关核心产区，海拔 1000 米以上。', '传统松木熏焙，汤色红艳，桂圆香明显。', '冲泡建议：95℃ 水，5g 茶配 150ml，前三泡 10 秒出汤。'],
+    story: [
+      '产自武夷山桐木关核心产区，海拔 1000 米以上。',
+      '传统松木熏焙，汤色红艳，桂圆香明显。',
+      '冲泡建议：95℃ 水，5g 茶配 150ml，前三泡 10 秒出汤。',
+    ],
   },
   {
     title: '明前西湖龙井 特级',

@@ -15,7 +15,10 @@ import { APPAREL_PRODUCTS, COLOURS, type DemoProduct, TEA_PRODUCTS } from './cat
 export type StoreImage = (shopId: string, svg: string) => Promise<string>;
 
 function combinations(axes: DemoProduct['axes']): Record<string, string>[] {
-  return axes.reduce<Record<string, string>[]>((acc, axis) => acc.flatMap((spec) => axis.values.map((v) => ({ ...spec, [axis.name]: v }))), [{}]);
+  return axes.reduce<Record<string, string>[]>(
+    (acc, axis) => acc.flatMap((spec) => axis.values.map((v) => ({ ...spec, [axis.name]: v }))),
+    [{}],
+  );
 }
 
 /** The shop's catalogue, if it has none yet: categories, products, SKUs, stock, pictures. */
@@ -28,9 +31,13 @@ async function seedCatalogue(db: Db, shopId: string, ownerId: string, list: Demo
   }
   for (const p of list) {
     const colourAxis = p.axes.find((a) => a.name === '颜色');
-    const cover = await storeImage(shopId, productSvg(p, colourAxis ? (COLOURS[colourAxis.values[0]!] ?? p.art.hue) : p.art.hue, 'Qiandian demo'));
+    const cover = await storeImage(
+      shopId,
+      productSvg(p, colourAxis ? (COLOURS[colourAxis.values[0]!] ?? p.art.hue) : p.art.hue, 'Qiandian demo'),
+    );
     const colourImages = new Map<string, string>();
-    for (const c of colourAxis?.values ?? []) colourImages.set(c, await storeImage(shopId, productSvg(p, COLOURS[c] ?? p.art.hue)));
+    for (const c of colourAxis?.values ?? [])
+      colourImages.set(c, await storeImage(shopId, productSvg(p, COLOURS[c] ?? p.art.hue)));
     const detail = await storeImage(shopId, productSvg(p, p.art.hue, 'detail'));
     await catalog.saveProduct(db, shopId, ownerId, {
       title: p.title,
@@ -50,7 +57,9 @@ async function seedCatalogue(db: Db, shopId: string, ownerId: string, list: Demo
         price: p.price(spec),
         originalPrice: Math.round((p.price(spec) * 1.25) / 100) * 100,
         stock: p.stock - (i % 4) * 3,
-        barcode: `69${String(Math.abs(hash(p.title + JSON.stringify(spec)))).padStart(11, '0').slice(0, 11)}`,
+        barcode: `69${String(Math.abs(hash(p.title + JSON.stringify(spec))))
+          .padStart(11, '0')
+          .slice(0, 11)}`,
         imageUrl: spec['颜色'] ? (colourImages.get(spec['颜色']) ?? null) : null,
       })),
     });
@@ -78,28 +87,62 @@ const CITIES = [
  * last 30 days (the one thing real use cannot do).
  */
 async function seedHistory(db: Db, config: Config, shopId: string, ownerId: string, settle: () => Promise<void>) {
-  const [{ n }] = (await db.execute<{ n: number }>(sql`select count(*)::int as n from orders where shop_id = ${shopId}`)).rows as [{ n: number }];
+  const [{ n }] = (
+    await db.execute<{ n: number }>(sql`select count(*)::int as n from orders where shop_id = ${shopId}`)
+  ).rows as [{ n: number }];
   if (n > 0) return;
   const products = (await catalog.listProducts(db, shopId, { limit: 50, status: 'on_shelf' })).items;
   const secret = await testpaySecret(config.DATA_DIR);
   for (let i = 0; i < 24; i++) {
     const email = `buyer${String(i + 1).padStart(2, '0')}@demo.qiandian.dev`;
     const [existing] = await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.email, email));
-    const buyerId = existing?.id ?? (await identity.register(db, { kind: 'shopper', email, password: 'Qiandian#2026', displayName: `买家${i + 1}` })).id;
+    const buyerId =
+      existing?.id ??
+      (await identity.register(db, { kind: 'shopper', email, password: 'Qiandian#2026', displayName: `买家${i + 1}` }))
+        .id;
     const [province, city, district] = CITIES[i % CITIES.length]!;
-    const address = (await checkout.listAddresses(db, buyerId))[0] ??
-      (await checkout.saveAddress(db, buyerId, { name: `买家${i + 1}`, phone: `1380000${String(1000 + i)}`, province: province!, city: city!, district: district!, detail: `幸福路 ${i + 1} 号`, isDefault: true }));
+    const address =
+      (await checkout.listAddresses(db, buyerId))[0] ??
+      (await checkout.saveAddress(db, buyerId, {
+        name: `买家${i + 1}`,
+        phone: `1380000${String(1000 + i)}`,
+        province: province!,
+        city: city!,
+        district: district!,
+        detail: `幸福路 ${i + 1} 号`,
+        isDefault: true,
+      }));
     const product = products[(i * 7) % products.length]!;
     const sku = product.skus[i % product.skus.length]!;
-    const placed = await checkout.placeOrders(db, buyerId, { lines: [{ shopId, skuId: sku.id, quantity: 1 + (i % 2) }], addressId: address.id, notes: {}, fromCart: false }, '/m/orders');
+    const placed = await checkout.placeOrders(
+      db,
+      buyerId,
+      { lines: [{ shopId, skuId: sku.id, quantity: 1 + (i % 2) }], addressId: address.id, notes: {}, fromCart: false },
+      '/m/orders',
+    );
     if (i % 6 === 5) continue; // some are never paid and will time out
     const payment = await payments.getPayment(db, placed.paymentId);
-    const body = JSON.stringify({ id: `ntf_seed_${payment.id}`, type: 'charge.succeeded', ref: payment.providerRef, merchantRef: payment.id, amount: payment.amount, currency: payment.currency, at: new Date().toISOString() });
+    const body = JSON.stringify({
+      id: `ntf_seed_${payment.id}`,
+      type: 'charge.succeeded',
+      ref: payment.providerRef,
+      merchantRef: payment.id,
+      amount: payment.amount,
+      currency: payment.currency,
+      at: new Date().toISOString(),
+    });
     await testpay.confirmCharge(db, payment.providerRef!, 0);
     await payments.handleNotification(db, 'testpay', { [testpay.SIGNATURE_HEADER]: testpay.sign(secret, body) }, body);
     await settle();
     const order = placed.orders[0]!;
-    if (i % 3 !== 0) await orders.ship(db, shopId, order.id, { carrier: '顺丰速运', trackingNo: `SF${String(7000000000 + i)}` }, ownerId);
+    if (i % 3 !== 0)
+      await orders.ship(
+        db,
+        shopId,
+        order.id,
+        { carrier: '顺丰速运', trackingNo: `SF${String(7000000000 + i)}` },
+        ownerId,
+      );
     if (i % 3 === 1) await orders.confirmReceipt(db, shopId, order.id, buyerId);
     const daysAgo = 29 - Math.floor((i * 29) / 23);
     await withShop(db, shopId, (tx) =>
@@ -123,8 +166,20 @@ export async function seedCommerce(
 ) {
   await seedCatalogue(db, shops.tea.id, shops.tea.ownerId, TEA_PRODUCTS, opts.storeImage);
   await seedCatalogue(db, shops.fashion.id, shops.fashion.ownerId, APPAREL_PRODUCTS, opts.storeImage);
-  await orders.saveSettings(db, shops.tea.id, { shippingFee: 1000, freeShippingOver: 9900, unpaidTimeoutMinutes: 30, autoConfirmDays: 10, afterSalesDays: 7 });
-  await orders.saveSettings(db, shops.fashion.id, { shippingFee: 800, freeShippingOver: 19900, unpaidTimeoutMinutes: 20, autoConfirmDays: 10, afterSalesDays: 7 });
+  await orders.saveSettings(db, shops.tea.id, {
+    shippingFee: 1000,
+    freeShippingOver: 9900,
+    unpaidTimeoutMinutes: 30,
+    autoConfirmDays: 10,
+    afterSalesDays: 7,
+  });
+  await orders.saveSettings(db, shops.fashion.id, {
+    shippingFee: 800,
+    freeShippingOver: 19900,
+    unpaidTimeoutMinutes: 20,
+    autoConfirmDays: 10,
+    afterSalesDays: 7,
+  });
   await seedHistory(db, config, shops.tea.id, shops.tea.ownerId, opts.settle);
   await seedHistory(db, config, shops.fashion.id, shops.fashion.ownerId, opts.settle);
 }

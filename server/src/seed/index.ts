@@ -47,7 +47,10 @@ async function ensureShop(
   const shopId = existing?.id ?? (await shops.apply(db, config.DATA_DIR, owner, input)).id;
   if (!existing && approve) await shops.review(db, operator, shopId, { approve: true });
   for (const [member, role] of staff) {
-    await db.insert(shopMembers).values({ shopId, accountId: member.accountId, role, invitedBy: owner.accountId }).onConflictDoNothing();
+    await db
+      .insert(shopMembers)
+      .values({ shopId, accountId: member.accountId, role, invitedBy: owner.accountId })
+      .onConflictDoNothing();
   }
   return shopId;
 }
@@ -57,7 +60,11 @@ async function ensureShop(
  * composed app (module set-up done), and delivers the events it causes before it returns.
  */
 export async function seedDemo(db: Db, config: Config, log: FastifyBaseLogger): Promise<string> {
-  const operator = await ensureAccount(db, { kind: 'operator', email: 'admin@qiandian.dev', displayName: '平台运营 Admin' });
+  const operator = await ensureAccount(db, {
+    kind: 'operator',
+    email: 'admin@qiandian.dev',
+    displayName: '平台运营 Admin',
+  });
   const m = (email: string, displayName: string) => ensureAccount(db, { kind: 'merchant', email, displayName });
   const teaOwner = await m('tea.owner@qiandian.dev', '林茶主');
   const teaOps = await m('tea.ops@qiandian.dev', '周运营');
@@ -128,7 +135,13 @@ export async function seedDemo(db: Db, config: Config, log: FastifyBaseLogger): 
   const storage = media.storageFor(config.DATA_DIR);
   const storeImage = async (shopId: string, svg: string) =>
     (await media.storeImage(storage, shopId, await sharp(Buffer.from(svg)).png().toBuffer())).url;
-  const bus = await startEventBus({ db, subscribers: subscribersOf({ db, config, log }), log, workerId: 'seed', background: false });
+  const bus = await startEventBus({
+    db,
+    subscribers: subscribersOf({ db, config, log }),
+    log,
+    workerId: 'seed',
+    background: false,
+  });
   try {
     const settle = async () => {
       while ((await bus.drain()) > 0);

@@ -21,11 +21,20 @@ describe('demo seed', () => {
       ).rows[0]!;
     await seedDemo(p.db, config, p.app.log);
     const first = await counts();
-    expect(first).toMatchObject({ accounts: 12 + 24, shops: 3, members: 9, products: TEA_PRODUCTS.length + APPAREL_PRODUCTS.length, orders: 48, paid: 40 });
+    expect(first).toMatchObject({
+      accounts: 12 + 24,
+      shops: 3,
+      members: 9,
+      products: TEA_PRODUCTS.length + APPAREL_PRODUCTS.length,
+      orders: 48,
+      paid: 40,
+    });
     await seedDemo(p.db, config, p.app.log);
     expect(await counts()).toEqual(first);
 
-    const ops = await p.db.execute<{ n: number }>(sql`select count(*)::int n from shop_members m join accounts a on a.id = m.account_id where a.email = 'tea.ops@qiandian.dev'`);
+    const ops = await p.db.execute<{ n: number }>(
+      sql`select count(*)::int n from shop_members m join accounts a on a.id = m.account_id where a.email = 'tea.ops@qiandian.dev'`,
+    );
     expect(ops.rows[0]!.n).toBe(2);
     // Pictures are real files, served with their variants.
     const [product] = (await p.db.execute<{ images: string[] }>(sql`select images from products limit 1`)).rows;
@@ -34,7 +43,9 @@ describe('demo seed', () => {
     expect(cover.headers.get('content-type')).toBe('image/webp');
     expect((await fetch(`${p.url}${product!.images[0]!.replace('.webp', '_480.webp')}`)).status).toBe(200);
     // The history spreads over the last 30 days, so the dashboard has a shape.
-    const days = await p.db.execute<{ n: number }>(sql`select count(distinct date(paid_at))::int n from orders where paid_at is not null`);
+    const days = await p.db.execute<{ n: number }>(
+      sql`select count(distinct date(paid_at))::int n from orders where paid_at is not null`,
+    );
     expect(days.rows[0]!.n).toBeGreaterThan(10);
     const tea = await p.db.execute<{ id: string }>(sql`select id from shops where name = '山野茶舍'`);
     const search = await p.client().get(`/api/storefront/products?q=${encodeURIComponent('红茶')}`);

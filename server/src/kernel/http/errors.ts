@@ -34,7 +34,10 @@ export const badRequest = (code: string, fields: FieldError[] = [], params: Reco
   new AppError(400, code, params, fields);
 
 defineMessages({
-  validation_failed: { 'zh-CN': '请求参数有误，请检查标出的字段', 'en-US': 'Some fields are invalid; see the errors listed' },
+  validation_failed: {
+    'zh-CN': '请求参数有误，请检查标出的字段',
+    'en-US': 'Some fields are invalid; see the errors listed',
+  },
   unauthenticated: { 'zh-CN': '请先登录', 'en-US': 'Please sign in first' },
   forbidden: { 'zh-CN': '你没有权限执行此操作', 'en-US': 'You do not have permission to do this' },
   not_found: { 'zh-CN': '找不到该资源', 'en-US': 'Not found' },

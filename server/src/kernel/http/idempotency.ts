@@ -53,7 +53,11 @@ export const idempotencyPlugin = fp(async (app: FastifyInstance, opts: { db: Db 
           .update(idempotencyKeys)
           .set({ createdAt: sql`now()` })
           .where(
-            and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key), eq(idempotencyKeys.createdAt, row.createdAt)),
+            and(
+              eq(idempotencyKeys.scope, scope),
+              eq(idempotencyKeys.key, key),
+              eq(idempotencyKeys.createdAt, row.createdAt),
+            ),
           )
           .returning({ key: idempotencyKeys.key });
         if (retaken.length === 0) throw new AppError(409, 'idempotency_in_progress');

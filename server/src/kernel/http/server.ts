@@ -48,9 +48,18 @@ defineMessages({
     'zh-CN': '统一社会信用代码为 18 位字母或数字（旧版执照为 15 位）',
     'en-US': 'The unified social credit code has 18 letters or digits (15 on old licences)',
   },
-  'format.tracking_no': { 'zh-CN': '运单号为 6 到 32 位字母、数字或短横线', 'en-US': 'Tracking numbers have 6 to 32 letters, digits or dashes' },
-  'format.barcode': { 'zh-CN': '条码为 4 到 32 位字母、数字或短横线', 'en-US': 'Barcodes have 4 to 32 letters, digits or dashes' },
-  'format.media_url': { 'zh-CN': '请使用上传后的图片或视频地址', 'en-US': 'Use the address of an uploaded image or video' },
+  'format.tracking_no': {
+    'zh-CN': '运单号为 6 到 32 位字母、数字或短横线',
+    'en-US': 'Tracking numbers have 6 to 32 letters, digits or dashes',
+  },
+  'format.barcode': {
+    'zh-CN': '条码为 4 到 32 位字母、数字或短横线',
+    'en-US': 'Barcodes have 4 to 32 letters, digits or dashes',
+  },
+  'format.media_url': {
+    'zh-CN': '请使用上传后的图片或视频地址',
+    'en-US': 'Use the address of an uploaded image or video',
+  },
 });
 
 const zodLocales = { 'zh-CN': zhCN().localeError, 'en-US': en().localeError };
@@ -63,7 +72,8 @@ function zodFieldErrors(error: FastifyError, locale: Locale): FieldError[] {
     const path = v.instancePath.split('/').filter(Boolean);
     const issue = { ...(v.params as object), code: v.keyword, path, message: v.message } as never;
     // A schema's own message is a catalogue code (e.g. `format.mobile`); otherwise zod's, localized.
-    if (v.message && isMessageCode(v.message)) return { field: [where, ...path].join('.'), code: v.keyword, message: translate(v.message, locale) };
+    if (v.message && isMessageCode(v.message))
+      return { field: [where, ...path].join('.'), code: v.keyword, message: translate(v.message, locale) };
     const localized = v.keyword === 'custom' ? undefined : zodLocales[locale](issue);
     const message = typeof localized === 'string' ? localized : (localized?.message ?? v.message ?? v.keyword);
     return { field: [where, ...path].join('.'), code: v.keyword, message };
@@ -72,7 +82,10 @@ function zodFieldErrors(error: FastifyError, locale: Locale): FieldError[] {
 
 export function sendProblem(request: FastifyRequest, reply: FastifyReply, error: AppError) {
   const locale = request.locale ?? 'zh-CN';
-  const fields = error.fields.map(({ params, ...f }) => ({ ...f, message: translate(f.message, locale, params ?? error.params) }));
+  const fields = error.fields.map(({ params, ...f }) => ({
+    ...f,
+    message: translate(f.message, locale, params ?? error.params),
+  }));
   return reply
     .code(error.status)
     .headers(error.headers)
@@ -119,11 +132,14 @@ export async function createHttpServer(opts: HttpOptions): Promise<App> {
   app.decorateRequest('locale', 'zh-CN');
   app.decorateRequest('principal', null);
 
-
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof AppError) return sendProblem(request, reply, error);
     if (hasZodFastifySchemaValidationErrors(error)) {
-      return sendProblem(request, reply, new AppError(400, 'validation_failed', {}, zodFieldErrors(error, request.locale)));
+      return sendProblem(
+        request,
+        reply,
+        new AppError(400, 'validation_failed', {}, zodFieldErrors(error, request.locale)),
+      );
     }
     const status = error.statusCode ?? 500;
     if (error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET') {
@@ -140,7 +156,9 @@ export async function createHttpServer(opts: HttpOptions): Promise<App> {
       return sendProblem(
         request,
         reply,
-        new AppError(400, 'validation_failed', {}, [{ field: 'body', code: error.code ?? 'invalid', message: error.message }]),
+        new AppError(400, 'validation_failed', {}, [
+          { field: 'body', code: error.code ?? 'invalid', message: error.message },
+        ]),
       );
     }
     request.log.error({ err: error }, 'unhandled error');
@@ -203,7 +221,13 @@ export async function createHttpServer(opts: HttpOptions): Promise<App> {
 
   app.get(
     '/api/auth/csrf',
-    { schema: { tags: ['auth'], summary: 'CSRF token for cookie-authenticated mutations', response: { 200: z.object({ token: z.string() }) } } },
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'CSRF token for cookie-authenticated mutations',
+        response: { 200: z.object({ token: z.string() }) },
+      },
+    },
     async (_request, reply) => ({ token: reply.generateCsrf() }),
   );
   return app;

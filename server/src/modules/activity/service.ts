@@ -8,13 +8,25 @@ import { shopActivity } from './schema.js';
 
 const messages = defineMessages({
   'activity.shop.applied': { 'zh-CN': '提交了开店申请「{name}」', 'en-US': 'applied to open the shop “{name}”' },
-  'activity.shop.approved': { 'zh-CN': '审核通过了开店申请，店铺已开通', 'en-US': 'approved the application; the shop is open' },
+  'activity.shop.approved': {
+    'zh-CN': '审核通过了开店申请，店铺已开通',
+    'en-US': 'approved the application; the shop is open',
+  },
   'activity.shop.rejected': { 'zh-CN': '驳回了开店申请：{reason}', 'en-US': 'rejected the application: {reason}' },
   'activity.shop.updated': { 'zh-CN': '修改了店铺信息', 'en-US': 'updated the shop details' },
-  'activity.staff.invited': { 'zh-CN': '邀请 {identifier} 担任{roleName}', 'en-US': 'invited {identifier} as {roleName}' },
-  'activity.staff.invitation_revoked': { 'zh-CN': '撤回了对 {identifier} 的邀请', 'en-US': 'revoked the invitation of {identifier}' },
+  'activity.staff.invited': {
+    'zh-CN': '邀请 {identifier} 担任{roleName}',
+    'en-US': 'invited {identifier} as {roleName}',
+  },
+  'activity.staff.invitation_revoked': {
+    'zh-CN': '撤回了对 {identifier} 的邀请',
+    'en-US': 'revoked the invitation of {identifier}',
+  },
   'activity.staff.joined': { 'zh-CN': '以{roleName}身份加入了店铺', 'en-US': 'joined the shop as {roleName}' },
-  'activity.staff.role_changed': { 'zh-CN': '将一名成员的角色改为{roleName}', 'en-US': 'changed a member’s role to {roleName}' },
+  'activity.staff.role_changed': {
+    'zh-CN': '将一名成员的角色改为{roleName}',
+    'en-US': 'changed a member’s role to {roleName}',
+  },
   'activity.staff.removed': { 'zh-CN': '移除了一名成员（{roleName}）', 'en-US': 'removed a member ({roleName})' },
   'role.owner': { 'zh-CN': '店主', 'en-US': 'owner' },
   'role.operations': { 'zh-CN': '运营', 'en-US': 'operations' },

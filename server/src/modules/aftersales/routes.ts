@@ -24,7 +24,9 @@ const caseView = z.object({
   returnTrackingNo: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
-  lines: z.array(z.object({ lineNo: z.number().int(), skuId: z.string(), quantity: z.number().int(), amount: z.number().int() })),
+  lines: z.array(
+    z.object({ lineNo: z.number().int(), skuId: z.string(), quantity: z.number().int(), amount: z.number().int() }),
+  ),
 });
 const shopIdParams = z.object({ shopId: z.string().min(1).max(64) });
 const caseParams = shopIdParams.extend({ caseId: z.string().min(1).max(64) });
@@ -43,41 +45,112 @@ export async function aftersalesRoutes(app: App, { db }: ModuleContext) {
       },
     },
     async (request, reply) =>
-      reply.code(201).send(await aftersales.request(db, requirePrincipal(request).accountId, request.params.shopId, request.params.orderId, request.body)),
+      reply
+        .code(201)
+        .send(
+          await aftersales.request(
+            db,
+            requirePrincipal(request).accountId,
+            request.params.shopId,
+            request.params.orderId,
+            request.body,
+          ),
+        ),
   );
-  app.get('/api/me/aftersales', { schema: { tags: ['aftersales'], summary: "The shopper's after-sales cases", response: { 200: z.object({ items: z.array(caseView) }) } } }, async (request) => ({
-    items: await aftersales.listForBuyer(db, requirePrincipal(request).accountId),
-  }));
+  app.get(
+    '/api/me/aftersales',
+    {
+      schema: {
+        tags: ['aftersales'],
+        summary: "The shopper's after-sales cases",
+        response: { 200: z.object({ items: z.array(caseView) }) },
+      },
+    },
+    async (request) => ({
+      items: await aftersales.listForBuyer(db, requirePrincipal(request).accountId),
+    }),
+  );
   app.get(
     '/api/me/aftersales/:shopId/:caseId',
-    { schema: { tags: ['aftersales'], summary: 'One after-sales case', params: caseParams, response: { 200: caseView } } },
-    async (request) => aftersales.getForBuyer(db, requirePrincipal(request).accountId, request.params.shopId, request.params.caseId),
+    {
+      schema: {
+        tags: ['aftersales'],
+        summary: 'One after-sales case',
+        params: caseParams,
+        response: { 200: caseView },
+      },
+    },
+    async (request) =>
+      aftersales.getForBuyer(db, requirePrincipal(request).accountId, request.params.shopId, request.params.caseId),
   );
   app.post(
     '/api/me/aftersales/:shopId/:caseId/return',
-    { schema: { tags: ['aftersales'], summary: 'Goods sent back: carrier and tracking number', params: caseParams, body: orders.shipInput, response: { 200: caseView } } },
-    async (request) => aftersales.returnGoods(db, request.params.shopId, request.params.caseId, requirePrincipal(request).accountId, request.body),
+    {
+      schema: {
+        tags: ['aftersales'],
+        summary: 'Goods sent back: carrier and tracking number',
+        params: caseParams,
+        body: orders.shipInput,
+        response: { 200: caseView },
+      },
+    },
+    async (request) =>
+      aftersales.returnGoods(
+        db,
+        request.params.shopId,
+        request.params.caseId,
+        requirePrincipal(request).accountId,
+        request.body,
+      ),
   );
   app.post(
     '/api/me/aftersales/:shopId/:caseId/cancel',
-    { schema: { tags: ['aftersales'], summary: 'Withdraw the request', params: caseParams, response: { 200: caseView } } },
-    async (request) => aftersales.cancelCase(db, request.params.shopId, request.params.caseId, requirePrincipal(request).accountId),
+    {
+      schema: {
+        tags: ['aftersales'],
+        summary: 'Withdraw the request',
+        params: caseParams,
+        response: { 200: caseView },
+      },
+    },
+    async (request) =>
+      aftersales.cancelCase(db, request.params.shopId, request.params.caseId, requirePrincipal(request).accountId),
   );
 
   // ---- workbench
   app.get(
     '/api/shops/:shopId/aftersales',
-    { config: { permission: 'aftersales.manage' }, schema: { tags: ['aftersales'], summary: 'The after-sales queue', params: shopIdParams, querystring: aftersales.listQuery, response: { 200: pageOf(caseView) } } },
+    {
+      config: { permission: 'aftersales.manage' },
+      schema: {
+        tags: ['aftersales'],
+        summary: 'The after-sales queue',
+        params: shopIdParams,
+        querystring: aftersales.listQuery,
+        response: { 200: pageOf(caseView) },
+      },
+    },
     async (request) => aftersales.listForShop(db, shopAccess(request).shopId, request.query),
   );
   app.get(
     '/api/shops/:shopId/aftersales/:caseId',
-    { config: { permission: 'aftersales.manage' }, schema: { tags: ['aftersales'], summary: 'One case', params: caseParams, response: { 200: caseView } } },
+    {
+      config: { permission: 'aftersales.manage' },
+      schema: { tags: ['aftersales'], summary: 'One case', params: caseParams, response: { 200: caseView } },
+    },
     async (request) => aftersales.getForShop(db, shopAccess(request).shopId, request.params.caseId),
   );
   app.post(
     '/api/shops/:shopId/aftersales/:caseId/approve',
-    { config: { permission: 'aftersales.manage' }, schema: { tags: ['aftersales'], summary: 'Approve (refund only: the refund starts)', params: caseParams, response: { 200: caseView } } },
+    {
+      config: { permission: 'aftersales.manage' },
+      schema: {
+        tags: ['aftersales'],
+        summary: 'Approve (refund only: the refund starts)',
+        params: caseParams,
+        response: { 200: caseView },
+      },
+    },
     async (request) => {
       const a = shopAccess(request);
       return aftersales.approve(db, a.shopId, request.params.caseId, a.accountId);
@@ -87,7 +160,13 @@ export async function aftersalesRoutes(app: App, { db }: ModuleContext) {
     '/api/shops/:shopId/aftersales/:caseId/reject',
     {
       config: { permission: 'aftersales.manage' },
-      schema: { tags: ['aftersales'], summary: 'Reject with a reason', params: caseParams, body: z.object({ reason: z.string().trim().min(2).max(200) }), response: { 200: caseView } },
+      schema: {
+        tags: ['aftersales'],
+        summary: 'Reject with a reason',
+        params: caseParams,
+        body: z.object({ reason: z.string().trim().min(2).max(200) }),
+        response: { 200: caseView },
+      },
     },
     async (request) => {
       const a = shopAccess(request);
@@ -96,7 +175,15 @@ export async function aftersalesRoutes(app: App, { db }: ModuleContext) {
   );
   app.post(
     '/api/shops/:shopId/aftersales/:caseId/receive',
-    { config: { permission: 'aftersales.manage' }, schema: { tags: ['aftersales'], summary: 'Returned goods received: restock and refund', params: caseParams, response: { 200: caseView } } },
+    {
+      config: { permission: 'aftersales.manage' },
+      schema: {
+        tags: ['aftersales'],
+        summary: 'Returned goods received: restock and refund',
+        params: caseParams,
+        response: { 200: caseView },
+      },
+    },
     async (request) => {
       const a = shopAccess(request);
       return aftersales.receiveGoods(db, a.shopId, request.params.caseId, a.accountId);

@@ -1,7 +1,15 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 
-export const CASE_STATUSES = ['requested', 'awaiting_return', 'returned', 'refunding', 'refunded', 'rejected', 'cancelled'] as const;
+export const CASE_STATUSES = [
+  'requested',
+  'awaiting_return',
+  'returned',
+  'refunding',
+  'refunded',
+  'rejected',
+  'cancelled',
+] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 export const OPEN_STATUSES: CaseStatus[] = ['requested', 'awaiting_return', 'returned', 'refunding'];
 

@@ -18,7 +18,10 @@ defineMessages({
     'zh-CN': '订单当前状态（{status}）不能申请售后',
     'en-US': 'After-sales is not available while the order is {status}',
   },
-  'aftersales.case_open': { 'zh-CN': '该订单已有进行中的售后', 'en-US': 'This order already has an open after-sales case' },
+  'aftersales.case_open': {
+    'zh-CN': '该订单已有进行中的售后',
+    'en-US': 'This order already has an open after-sales case',
+  },
   'aftersales.too_many': { 'zh-CN': '超出可退数量', 'en-US': 'More than can be returned' },
   'aftersales.too_much': { 'zh-CN': '超出可退金额', 'en-US': 'More than can be refunded' },
   'aftersales.unknown_line': { 'zh-CN': '订单中没有这一行', 'en-US': 'The order has no such line' },
@@ -26,7 +29,10 @@ defineMessages({
     'zh-CN': '订单尚未发货，请申请仅退款',
     'en-US': 'The order has not shipped; request a refund only',
   },
-  'aftersales.wrong_status': { 'zh-CN': '售后当前状态（{status}）不能执行此操作', 'en-US': 'Not possible while the case is {status}' },
+  'aftersales.wrong_status': {
+    'zh-CN': '售后当前状态（{status}）不能执行此操作',
+    'en-US': 'Not possible while the case is {status}',
+  },
 });
 
 export const requestInput = z.object({
@@ -73,7 +79,10 @@ export type CaseView = ReturnType<typeof caseView>;
 
 async function linesOf(tx: Executor, shopId: string, caseIds: string[]) {
   if (caseIds.length === 0) return [];
-  return tx.select().from(aftersaleLines).where(and(eq(aftersaleLines.shopId, shopId), inArray(aftersaleLines.caseId, caseIds)));
+  return tx
+    .select()
+    .from(aftersaleLines)
+    .where(and(eq(aftersaleLines.shopId, shopId), inArray(aftersaleLines.caseId, caseIds)));
 }
 
 /**
@@ -81,16 +90,31 @@ async function linesOf(tx: Executor, shopId: string, caseIds: string[]) {
  * concurrent requests are checked one after another against what earlier cases (open or
  * refunded) already claimed: a line can never be refunded past its quantity or amount.
  */
-export async function request(db: Db, buyerAccountId: string, shopId: string, orderId: string, input: z.infer<typeof requestInput>): Promise<CaseView> {
+export async function request(
+  db: Db,
+  buyerAccountId: string,
+  shopId: string,
+  orderId: string,
+  input: z.infer<typeof requestInput>,
+): Promise<CaseView> {
   return withShop(db, shopId, async (tx) => {
     const { order, lines } = await orders.lockForAftersales(tx, shopId, orderId);
     if (order.buyerAccountId !== buyerAccountId) throw notFound('order');
-    if (!['paid', 'shipped', 'received'].includes(order.status)) throw new AppError(409, 'aftersales.not_eligible', { status: order.status });
-    if (input.type === 'return_refund' && order.status === 'paid') throw new AppError(409, 'aftersales.return_needs_shipment');
-    const cases = await tx.select().from(aftersaleCases).where(and(eq(aftersaleCases.shopId, shopId), eq(aftersaleCases.orderId, orderId)));
+    if (!['paid', 'shipped', 'received'].includes(order.status))
+      throw new AppError(409, 'aftersales.not_eligible', { status: order.status });
+    if (input.type === 'return_refund' && order.status === 'paid')
+      throw new AppError(409, 'aftersales.return_needs_shipment');
+    const cases = await tx
+      .select()
+      .from(aftersaleCases)
+      .where(and(eq(aftersaleCases.shopId, shopId), eq(aftersaleCases.orderId, orderId)));
     if (cases.some((c) => OPEN_STATUSES.includes(c.status))) throw conflict('aftersales.case_open');
     const counted = cases.filter((c) => c.status === 'refunded');
-    const claimed = await linesOf(tx, shopId, counted.map((c) => c.id));
+    const claimed = await linesOf(
+      tx,
+      shopId,
+      counted.map((c) => c.id),
+    );
     const problems: FieldError[] = [];
     const picked = input.lines.map((l, i) => {
       const line = lines.find((x) => x.lineNo === l.lineNo);
@@ -104,33 +128,69 @@ export async function request(db: Db, buyerAccountId: string, shopId: string, or
       const qtyLeft = line.quantity - (input.type === 'return_refund' ? sum(returnedBefore.map((c) => c.quantity)) : 0);
       const amountLeft = line.lineTotal - sum(before.map((c) => c.amount));
       const amount = l.amount ?? Math.min(amountLeft, line.unitPrice * l.quantity);
-      if (l.quantity > qtyLeft) problems.push({ field: `body.lines.${i}.quantity`, code: 'too_many', message: 'aftersales.too_many' });
-      if (amount > amountLeft) problems.push({ field: `body.lines.${i}.amount`, code: 'too_much', message: 'aftersales.too_much' });
+      if (l.quantity > qtyLeft)
+        problems.push({ field: `body.lines.${i}.quantity`, code: 'too_many', message: 'aftersales.too_many' });
+      if (amount > amountLeft)
+        problems.push({ field: `body.lines.${i}.amount`, code: 'too_much', message: 'aftersales.too_much' });
       return { lineNo: l.lineNo, skuId: line.skuId, quantity: l.quantity, amount, qtyLeft };
     });
     if (problems.length) throw badRequest('validation_failed', problems);
     const chosen = picked.filter((p): p is NonNullable<typeof p> => p !== null);
     // Nothing shipped and everything left asked back: the shipping fee goes back too.
-    const everything = lines.every((l) => chosen.find((c) => c.lineNo === l.lineNo)?.quantity === chosen.find((c) => c.lineNo === l.lineNo)?.qtyLeft);
+    const everything = lines.every(
+      (l) => chosen.find((c) => c.lineNo === l.lineNo)?.quantity === chosen.find((c) => c.lineNo === l.lineNo)?.qtyLeft,
+    );
     const shippingRefund = order.status === 'paid' && everything && counted.length === 0 ? order.shippingFee : 0;
     const amount = sum(chosen.map((c) => c.amount)) + shippingRefund;
-    if (amount <= 0) throw badRequest('validation_failed', [{ field: 'body.lines', code: 'too_much', message: 'aftersales.too_much' }]);
+    if (amount <= 0)
+      throw badRequest('validation_failed', [
+        { field: 'body.lines', code: 'too_much', message: 'aftersales.too_much' },
+      ]);
     const id = newId('afs');
     const [row] = await tx
       .insert(aftersaleCases)
-      .values({ shopId, id, orderId, buyerAccountId, type: input.type, status: 'requested', reason: input.reason, description: input.description ?? null, amount, shippingRefund })
+      .values({
+        shopId,
+        id,
+        orderId,
+        buyerAccountId,
+        type: input.type,
+        status: 'requested',
+        reason: input.reason,
+        description: input.description ?? null,
+        amount,
+        shippingRefund,
+      })
       .returning();
     const saved = await tx
       .insert(aftersaleLines)
-      .values(chosen.map((c) => ({ shopId, caseId: id, lineNo: c.lineNo, skuId: c.skuId, quantity: c.quantity, amount: c.amount })))
+      .values(
+        chosen.map((c) => ({
+          shopId,
+          caseId: id,
+          lineNo: c.lineNo,
+          skuId: c.skuId,
+          quantity: c.quantity,
+          amount: c.amount,
+        })),
+      )
       .returning();
-    await emit(tx, 'refund.requested', { shopId, caseId: id, orderId, type: input.type, amount, buyerAccountId }, shopId);
+    await emit(
+      tx,
+      'refund.requested',
+      { shopId, caseId: id, orderId, type: input.type, amount, buyerAccountId },
+      shopId,
+    );
     return caseView(row!, saved);
   });
 }
 
 async function lockCase(tx: Tx, shopId: string, caseId: string): Promise<CaseRow> {
-  const [c] = await tx.select().from(aftersaleCases).where(and(eq(aftersaleCases.shopId, shopId), eq(aftersaleCases.id, caseId))).for('update');
+  const [c] = await tx
+    .select()
+    .from(aftersaleCases)
+    .where(and(eq(aftersaleCases.shopId, shopId), eq(aftersaleCases.id, caseId)))
+    .for('update');
   if (!c) throw notFound('aftersale');
   return c;
 }
@@ -143,14 +203,23 @@ async function move(tx: Tx, c: CaseRow, status: CaseStatus, extra: Partial<CaseR
 }
 
 async function startRefund(tx: Tx, c: CaseRow) {
-  const { refundId } = await payments.requestRefund(tx, { shopId: c.shopId, orderId: c.orderId, amount: c.amount, reason: c.reason, caseId: c.id });
+  const { refundId } = await payments.requestRefund(tx, {
+    shopId: c.shopId,
+    orderId: c.orderId,
+    amount: c.amount,
+    reason: c.reason,
+    caseId: c.id,
+  });
   await move(tx, c, 'refunding', { refundId });
 }
 
 const wrongStatus = (c: CaseRow) => new AppError(409, 'aftersales.wrong_status', { status: c.status });
 
 async function loadCase(tx: Executor, shopId: string, caseId: string) {
-  const [c] = await tx.select().from(aftersaleCases).where(and(eq(aftersaleCases.shopId, shopId), eq(aftersaleCases.id, caseId)));
+  const [c] = await tx
+    .select()
+    .from(aftersaleCases)
+    .where(and(eq(aftersaleCases.shopId, shopId), eq(aftersaleCases.id, caseId)));
   if (!c) throw notFound('aftersale');
   return caseView(c, await linesOf(tx, shopId, [caseId]));
 }
@@ -184,7 +253,13 @@ export const reject = (db: Db, shopId: string, caseId: string, merchantId: strin
   });
 
 /** Buyer sent the goods back with a tracking number. */
-export const returnGoods = (db: Db, shopId: string, caseId: string, buyerId: string, input: { carrier: string; trackingNo: string }) =>
+export const returnGoods = (
+  db: Db,
+  shopId: string,
+  caseId: string,
+  buyerId: string,
+  input: { carrier: string; trackingNo: string },
+) =>
   step(db, shopId, caseId, { kind: 'buyer', accountId: buyerId }, async (tx, c) => {
     if (c.status !== 'awaiting_return') throw wrongStatus(c);
     await move(tx, c, 'returned', { returnCarrier: input.carrier, returnTrackingNo: input.trackingNo });
@@ -196,7 +271,12 @@ export const receiveGoods = (db: Db, shopId: string, caseId: string, merchantId:
   step(db, shopId, caseId, { kind: 'merchant', accountId: merchantId }, async (tx, c) => {
     if (c.status !== 'returned') throw wrongStatus(c);
     const lines = await linesOf(tx, shopId, [c.id]);
-    await inventory.restock(tx, shopId, lines.map((l) => ({ skuId: l.skuId, quantity: l.quantity })), { type: 'aftersale', id: c.id });
+    await inventory.restock(
+      tx,
+      shopId,
+      lines.map((l) => ({ skuId: l.skuId, quantity: l.quantity })),
+      { type: 'aftersale', id: c.id },
+    );
     await startRefund(tx, c);
     await emit(tx, 'refund.goods_received', { shopId, caseId, orderId: c.orderId, actorId: merchantId }, shopId);
   });
@@ -216,7 +296,12 @@ export async function onRefundSucceeded(event: EventEnvelope, tx: Tx) {
     const c = await lockCase(tx, r.shopId, r.caseId!);
     if (c.status !== 'refunding') return;
     await move(tx, c, 'refunded');
-    await emit(tx, 'refund.completed', { shopId: c.shopId, caseId: c.id, orderId: c.orderId, amount: c.amount }, c.shopId);
+    await emit(
+      tx,
+      'refund.completed',
+      { shopId: c.shopId, caseId: c.id, orderId: c.orderId, amount: c.amount },
+      c.shopId,
+    );
   });
 }
 
@@ -225,7 +310,13 @@ export async function hasOpenCase(tx: Executor, shopId: string, orderId: string)
   const [row] = await tx
     .select({ id: aftersaleCases.id })
     .from(aftersaleCases)
-    .where(and(eq(aftersaleCases.shopId, shopId), eq(aftersaleCases.orderId, orderId), inArray(aftersaleCases.status, OPEN_STATUSES)))
+    .where(
+      and(
+        eq(aftersaleCases.shopId, shopId),
+        eq(aftersaleCases.orderId, orderId),
+        inArray(aftersaleCases.status, OPEN_STATUSES),
+      ),
+    )
     .limit(1);
   return !!row;
 }
@@ -233,7 +324,9 @@ export async function hasOpenCase(tx: Executor, shopId: string, orderId: string)
 export const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z.string().max(500).optional(),
-  status: z.enum(['requested', 'awaiting_return', 'returned', 'refunding', 'refunded', 'rejected', 'cancelled']).optional(),
+  status: z
+    .enum(['requested', 'awaiting_return', 'returned', 'refunding', 'refunded', 'rejected', 'cancelled'])
+    .optional(),
   orderId: z.string().max(64).optional(),
 });
 
@@ -248,23 +341,58 @@ export async function listForShop(db: Db, shopId: string, q: z.infer<typeof list
           eq(aftersaleCases.shopId, shopId),
           q.status ? eq(aftersaleCases.status, q.status) : undefined,
           q.orderId ? eq(aftersaleCases.orderId, q.orderId) : undefined,
-          after ? sql`(${aftersaleCases.createdAt}, ${aftersaleCases.id}) < (${String(after[0])}::timestamptz, ${String(after[1])})` : undefined,
+          after
+            ? sql`(${aftersaleCases.createdAt}, ${aftersaleCases.id}) < (${String(after[0])}::timestamptz, ${String(after[1])})`
+            : undefined,
         ),
       )
       .orderBy(desc(aftersaleCases.createdAt), desc(aftersaleCases.id))
       .limit(q.limit + 1);
     const page = toPage(rows, q.limit, (r) => [r.createdAt.toISOString(), r.id]);
-    const lines = await linesOf(tx, shopId, page.items.map((c) => c.id));
-    return { items: page.items.map((c) => caseView(c, lines.filter((l) => l.caseId === c.id))), nextCursor: page.nextCursor };
+    const lines = await linesOf(
+      tx,
+      shopId,
+      page.items.map((c) => c.id),
+    );
+    return {
+      items: page.items.map((c) =>
+        caseView(
+          c,
+          lines.filter((l) => l.caseId === c.id),
+        ),
+      ),
+      nextCursor: page.nextCursor,
+    };
   });
 }
 
-export const getForShop = (db: Db, shopId: string, caseId: string) => withShop(db, shopId, (tx) => loadCase(tx, shopId, caseId));
+export const getForShop = (db: Db, shopId: string, caseId: string) =>
+  withShop(db, shopId, (tx) => loadCase(tx, shopId, caseId));
 
 export async function listForBuyer(db: Db, buyerAccountId: string) {
-  const rows = await db.select().from(aftersaleCases).where(eq(aftersaleCases.buyerAccountId, buyerAccountId)).orderBy(desc(aftersaleCases.createdAt)).limit(100);
-  const lines = rows.length ? await db.select().from(aftersaleLines).where(inArray(aftersaleLines.caseId, rows.map((r) => r.id))) : [];
-  return rows.map((c) => caseView(c, lines.filter((l) => l.caseId === c.id && l.shopId === c.shopId)));
+  const rows = await db
+    .select()
+    .from(aftersaleCases)
+    .where(eq(aftersaleCases.buyerAccountId, buyerAccountId))
+    .orderBy(desc(aftersaleCases.createdAt))
+    .limit(100);
+  const lines = rows.length
+    ? await db
+        .select()
+        .from(aftersaleLines)
+        .where(
+          inArray(
+            aftersaleLines.caseId,
+            rows.map((r) => r.id),
+          ),
+        )
+    : [];
+  return rows.map((c) =>
+    caseView(
+      c,
+      lines.filter((l) => l.caseId === c.id && l.shopId === c.shopId),
+    ),
+  );
 }
 
 export async function getForBuyer(db: Db, buyerAccountId: string, shopId: string, caseId: string) {

@@ -18,5 +18,7 @@ export const catalogModule: Module = {
       },
     },
   ],
-  jobs: ({ db }) => [{ name: 'catalog.publish-scheduled', everyMs: 30_000, handle: async () => void (await publishScheduled(db)) }],
+  jobs: ({ db }) => [
+    { name: 'catalog.publish-scheduled', everyMs: 30_000, handle: async () => void (await publishScheduled(db)) },
+  ],
 };

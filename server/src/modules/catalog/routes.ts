@@ -51,43 +51,76 @@ export const productCard = z.object({
 });
 const category = z.object({ id: z.string(), name: z.string(), sort: z.number().int() });
 type Node = { id: string; name: string; children: Node[] };
-const categoryNode: z.ZodType<Node> = z.lazy(() => z.object({ id: z.string(), name: z.string(), children: z.array(categoryNode) }));
+const categoryNode: z.ZodType<Node> = z.lazy(() =>
+  z.object({ id: z.string(), name: z.string(), children: z.array(categoryNode) }),
+);
 // A recursive schema must be a named component of the OpenAPI document.
 z.globalRegistry.add(categoryNode, { id: 'CategoryNode' });
 
 export async function catalogRoutes(app: App, { db, config }: ModuleContext) {
   app.get(
     '/api/platform-categories',
-    { schema: { tags: ['catalog'], summary: 'The platform category tree', response: { 200: z.object({ items: z.array(categoryNode) }) } } },
+    {
+      schema: {
+        tags: ['catalog'],
+        summary: 'The platform category tree',
+        response: { 200: z.object({ items: z.array(categoryNode) }) },
+      },
+    },
     async (request) => ({ items: await catalog.platformCategoryTree(db, request.locale) }),
   );
 
   // ---- workbench: the shop's categories
   app.get(
     '/api/shops/:shopId/categories',
-    { config: { permission: 'products.read' }, schema: { tags: ['catalog'], summary: "The shop's own categories", params: shopIdParams, response: { 200: z.object({ items: z.array(category) }) } } },
+    {
+      config: { permission: 'products.read' },
+      schema: {
+        tags: ['catalog'],
+        summary: "The shop's own categories",
+        params: shopIdParams,
+        response: { 200: z.object({ items: z.array(category) }) },
+      },
+    },
     async (request) => ({ items: await catalog.shopCategoryList(db, shopAccess(request).shopId) }),
   );
   app.post(
     '/api/shops/:shopId/categories',
     {
       config: { permission: 'products.write' },
-      schema: { tags: ['catalog'], summary: 'Add a shop category', params: shopIdParams, body: z.object({ name: z.string().trim().min(1).max(20), sort: z.number().int().min(0).max(9999).optional() }), response: { 201: category } },
+      schema: {
+        tags: ['catalog'],
+        summary: 'Add a shop category',
+        params: shopIdParams,
+        body: z.object({ name: z.string().trim().min(1).max(20), sort: z.number().int().min(0).max(9999).optional() }),
+        response: { 201: category },
+      },
     },
-    async (request, reply) => reply.code(201).send(await catalog.saveShopCategory(db, shopAccess(request).shopId, request.body)),
+    async (request, reply) =>
+      reply.code(201).send(await catalog.saveShopCategory(db, shopAccess(request).shopId, request.body)),
   );
   const categoryParams = shopIdParams.extend({ categoryId: z.string().min(1).max(64) });
   app.patch(
     '/api/shops/:shopId/categories/:categoryId',
     {
       config: { permission: 'products.write' },
-      schema: { tags: ['catalog'], summary: 'Rename or reorder a shop category', params: categoryParams, body: z.object({ name: z.string().trim().min(1).max(20), sort: z.number().int().min(0).max(9999).optional() }), response: { 200: category } },
+      schema: {
+        tags: ['catalog'],
+        summary: 'Rename or reorder a shop category',
+        params: categoryParams,
+        body: z.object({ name: z.string().trim().min(1).max(20), sort: z.number().int().min(0).max(9999).optional() }),
+        response: { 200: category },
+      },
     },
-    async (request) => catalog.saveShopCategory(db, shopAccess(request).shopId, { ...request.body, id: request.params.categoryId }),
+    async (request) =>
+      catalog.saveShopCategory(db, shopAccess(request).shopId, { ...request.body, id: request.params.categoryId }),
   );
   app.delete(
     '/api/shops/:shopId/categories/:categoryId',
-    { config: { permission: 'products.write' }, schema: { tags: ['catalog'], summary: 'Delete an unused shop category', params: categoryParams } },
+    {
+      config: { permission: 'products.write' },
+      schema: { tags: ['catalog'], summary: 'Delete an unused shop category', params: categoryParams },
+    },
     async (request, reply) => {
       await catalog.deleteShopCategory(db, shopAccess(request).shopId, request.params.categoryId);
       return reply.code(204).send();
@@ -97,12 +130,30 @@ export async function catalogRoutes(app: App, { db, config }: ModuleContext) {
   // ---- workbench: products
   app.get(
     '/api/shops/:shopId/products',
-    { config: { permission: 'products.read' }, schema: { tags: ['catalog'], summary: 'Products, newest changes first', params: shopIdParams, querystring: catalog.productListQuery, response: { 200: pageOf(productView) } } },
+    {
+      config: { permission: 'products.read' },
+      schema: {
+        tags: ['catalog'],
+        summary: 'Products, newest changes first',
+        params: shopIdParams,
+        querystring: catalog.productListQuery,
+        response: { 200: pageOf(productView) },
+      },
+    },
     async (request) => catalog.listProducts(db, shopAccess(request).shopId, request.query),
   );
   app.post(
     '/api/shops/:shopId/products',
-    { config: { permission: 'products.write' }, schema: { tags: ['catalog'], summary: 'Create a product with its SKUs and stock', params: shopIdParams, body: catalog.productInput, response: { 201: productView } } },
+    {
+      config: { permission: 'products.write' },
+      schema: {
+        tags: ['catalog'],
+        summary: 'Create a product with its SKUs and stock',
+        params: shopIdParams,
+        body: catalog.productInput,
+        response: { 201: productView },
+      },
+    },
     async (request, reply) => {
       const access = shopAccess(request);
       return reply.code(201).send(await catalog.saveProduct(db, access.shopId, access.accountId, request.body));
@@ -110,12 +161,29 @@ export async function catalogRoutes(app: App, { db, config }: ModuleContext) {
   );
   app.get(
     '/api/shops/:shopId/products/:productId',
-    { config: { permission: 'products.read' }, schema: { tags: ['catalog'], summary: 'One product with SKUs and stock', params: productParams, response: { 200: productView } } },
+    {
+      config: { permission: 'products.read' },
+      schema: {
+        tags: ['catalog'],
+        summary: 'One product with SKUs and stock',
+        params: productParams,
+        response: { 200: productView },
+      },
+    },
     async (request) => catalog.getProduct(db, shopAccess(request).shopId, request.params.productId),
   );
   app.put(
     '/api/shops/:shopId/products/:productId',
-    { config: { permission: 'products.write' }, schema: { tags: ['catalog'], summary: 'Replace a product (SKUs matched by their spec)', params: productParams, body: catalog.productInput, response: { 200: productView } } },
+    {
+      config: { permission: 'products.write' },
+      schema: {
+        tags: ['catalog'],
+        summary: 'Replace a product (SKUs matched by their spec)',
+        params: productParams,
+        body: catalog.productInput,
+        response: { 200: productView },
+      },
+    },
     async (request) => {
       const access = shopAccess(request);
       return catalog.saveProduct(db, access.shopId, access.accountId, request.body, request.params.productId);
@@ -129,7 +197,10 @@ export async function catalogRoutes(app: App, { db, config }: ModuleContext) {
         tags: ['catalog'],
         summary: 'Put products on or off the shelf in bulk',
         params: shopIdParams,
-        body: z.object({ productIds: z.array(z.string().min(1).max(64)).min(1).max(200), status: z.enum(['on_shelf', 'off_shelf']) }),
+        body: z.object({
+          productIds: z.array(z.string().min(1).max(64)).min(1).max(200),
+          status: z.enum(['on_shelf', 'off_shelf']),
+        }),
         response: { 200: z.object({ updated: z.number().int() }) },
       },
     },
@@ -142,21 +213,47 @@ export async function catalogRoutes(app: App, { db, config }: ModuleContext) {
   // ---- storefront
   app.get(
     '/api/storefront/products',
-    { schema: { tags: ['storefront'], summary: 'Search products across open shops', querystring: catalog.storefrontQuery, response: { 200: pageOf(productCard) } } },
+    {
+      schema: {
+        tags: ['storefront'],
+        summary: 'Search products across open shops',
+        querystring: catalog.storefrontQuery,
+        response: { 200: pageOf(productCard) },
+      },
+    },
     async (request) => catalog.browse(db, request.query),
   );
   app.get(
     '/api/storefront/shops/:shopId/products',
-    { schema: { tags: ['storefront'], summary: "A shop's products on shelf", params: shopIdParams, querystring: catalog.storefrontQuery, response: { 200: pageOf(productCard) } } },
+    {
+      schema: {
+        tags: ['storefront'],
+        summary: "A shop's products on shelf",
+        params: shopIdParams,
+        querystring: catalog.storefrontQuery,
+        response: { 200: pageOf(productCard) },
+      },
+    },
     async (request) => catalog.browse(db, request.query, request.params.shopId),
   );
   app.get(
     '/api/storefront/shops/:shopId/products/:productId',
-    { schema: { tags: ['storefront'], summary: 'Product detail for shoppers', params: productParams, response: { 200: productView } } },
+    {
+      schema: {
+        tags: ['storefront'],
+        summary: 'Product detail for shoppers',
+        params: productParams,
+        response: { 200: productView },
+      },
+    },
     async (request, reply) => {
       const view = await catalog.productForShopper(db, request.params.shopId, request.params.productId);
       // Counts for the shop's data dashboard (visitor and product view).
-      await stats.trackVisit(db, request, reply, { shopId: view.shopId, productId: view.id, secureCookie: config.COOKIE_SECURE });
+      await stats.trackVisit(db, request, reply, {
+        shopId: view.shopId,
+        productId: view.id,
+        secureCookie: config.COOKIE_SECURE,
+      });
       return view;
     },
   );

@@ -1,5 +1,16 @@
 import { sql } from 'drizzle-orm';
-import { boolean, customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
 
@@ -7,7 +18,8 @@ export interface SpecAxis {
   name: string;
   values: string[];
 }
-export type DetailBlock = { type: 'text'; text: string } | { type: 'image'; url: string } | { type: 'video'; url: string; poster?: string };
+export type DetailBlock =
+  { type: 'text'; text: string } | { type: 'image'; url: string } | { type: 'video'; url: string; poster?: string };
 
 /** The platform's category tree (reference data, the same for every shop). */
 export const platformCategories = pgTable('platform_categories', {
@@ -82,6 +94,8 @@ export const productSkus = pgTable(
   (t) => [
     primaryKey({ columns: [t.shopId, t.id] }),
     uniqueIndex('product_skus_spec_idx').on(t.shopId, t.productId, t.specKey),
-    index('product_skus_barcode_idx').on(t.shopId, t.barcode).where(sql`${t.barcode} is not null`),
+    index('product_skus_barcode_idx')
+      .on(t.shopId, t.barcode)
+      .where(sql`${t.barcode} is not null`),
   ],
 );

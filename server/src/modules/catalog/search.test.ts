@@ -12,16 +12,21 @@ describe('Chinese-aware search tokens', () => {
 
   it('every substring of a title is found by its own query tokens', () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom(...'正山小种红茶礼盒纯棉恤衫abc12 '), minLength: 1, maxLength: 20 }), fc.nat(), fc.nat(), (title, a, b) => {
-        const chars = [...title];
-        const start = a % chars.length;
-        const end = start + 1 + (b % (chars.length - start));
-        const doc = new Set(documentTokens(title).split(' '));
-        const q = queryTokens(chars.slice(start, end).join(''));
-        // Latin runs cut mid-word are not words of the document; the CJK side must always match.
-        const cjk = q.filter((t) => /[\u4e00-\u9fff]/.test(t));
-        for (const t of cjk) expect(doc.has(t)).toBe(true);
-      }),
+      fc.property(
+        fc.string({ unit: fc.constantFrom(...'正山小种红茶礼盒纯棉恤衫abc12 '), minLength: 1, maxLength: 20 }),
+        fc.nat(),
+        fc.nat(),
+        (title, a, b) => {
+          const chars = [...title];
+          const start = a % chars.length;
+          const end = start + 1 + (b % (chars.length - start));
+          const doc = new Set(documentTokens(title).split(' '));
+          const q = queryTokens(chars.slice(start, end).join(''));
+          // Latin runs cut mid-word are not words of the document; the CJK side must always match.
+          const cjk = q.filter((t) => /[\u4e00-\u9fff]/.test(t));
+          for (const t of cjk) expect(doc.has(t)).toBe(true);
+        },
+      ),
     );
   });
 });

@@ -11,25 +11,45 @@ import { amount } from '../../kernel/money.js';
 import { inventory } from '../inventory/index.js';
 import { shops as shopsTable } from '../shops/schema.js';
 import { PLATFORM_CATEGORIES } from './categories.js';
-import { type DetailBlock, platformCategories, products, productSkus, shopCategories, type SpecAxis } from './schema.js';
+import {
+  type DetailBlock,
+  platformCategories,
+  products,
+  productSkus,
+  shopCategories,
+  type SpecAxis,
+} from './schema.js';
 import { documentTokens, toTsQuery } from './search.js';
 
 defineMessages({
-  'catalog.invalid_product': { 'zh-CN': '商品信息有误，请检查标出的字段', 'en-US': 'The product has errors; see the fields listed' },
+  'catalog.invalid_product': {
+    'zh-CN': '商品信息有误，请检查标出的字段',
+    'en-US': 'The product has errors; see the fields listed',
+  },
   'catalog.sku_spec_mismatch': {
     'zh-CN': '规格组合必须取自已定义的规格值',
     'en-US': 'Each SKU must take one value of every spec axis',
   },
   'catalog.sku_duplicate': { 'zh-CN': '规格组合重复', 'en-US': 'Duplicate SKU combination' },
-  'catalog.original_below_price': { 'zh-CN': '划线价不能低于售价', 'en-US': 'The original price cannot be below the price' },
-  'catalog.schedule_in_past': { 'zh-CN': '定时上架时间必须晚于现在', 'en-US': 'The scheduled time must be in the future' },
+  'catalog.original_below_price': {
+    'zh-CN': '划线价不能低于售价',
+    'en-US': 'The original price cannot be below the price',
+  },
+  'catalog.schedule_in_past': {
+    'zh-CN': '定时上架时间必须晚于现在',
+    'en-US': 'The scheduled time must be in the future',
+  },
   'catalog.unknown_category': { 'zh-CN': '类目不存在', 'en-US': 'No such category' },
   'catalog.category_in_use': { 'zh-CN': '该分类下还有商品，不能删除', 'en-US': 'Products still use this category' },
 });
 
 // ------------------------------------------------------------------ input
 
-const mediaUrl = z.string().trim().max(500).regex(/^(\/media\/|https?:\/\/)/, 'format.media_url');
+const mediaUrl = z
+  .string()
+  .trim()
+  .max(500)
+  .regex(/^(\/media\/|https?:\/\/)/, 'format.media_url');
 const axisName = z.string().trim().min(1).max(20);
 export const detailBlock = z.discriminatedUnion('type', [
   z.object({ type: z.literal('text'), text: z.string().trim().min(1).max(5000) }),
@@ -70,24 +90,32 @@ export const productInput = z.object({
 });
 export type ProductInput = z.infer<typeof productInput>;
 
-const specKeyOf = (axes: SpecAxis[], spec: Record<string, string>) => axes.map((a) => `${a.name}:${spec[a.name]}`).join(';');
+const specKeyOf = (axes: SpecAxis[], spec: Record<string, string>) =>
+  axes.map((a) => `${a.name}:${spec[a.name]}`).join(';');
 
 /** Checks what zod cannot: SKUs against the axes, prices, the schedule. */
 function validateProduct(input: ProductInput): FieldError[] {
   const errors: FieldError[] = [];
   const axes = input.specAxes;
   const names = new Set(axes.map((a) => a.name));
-  if (names.size !== axes.length) errors.push({ field: 'body.specAxes', code: 'duplicate', message: 'catalog.sku_duplicate' });
+  if (names.size !== axes.length)
+    errors.push({ field: 'body.specAxes', code: 'duplicate', message: 'catalog.sku_duplicate' });
   const keys = new Set<string>();
   input.skus.forEach((sku, i) => {
     const specNames = Object.keys(sku.spec);
     const fits = specNames.length === axes.length && axes.every((a) => a.values.includes(sku.spec[a.name] ?? '\u0000'));
-    if (!fits) errors.push({ field: `body.skus.${i}.spec`, code: 'spec_mismatch', message: 'catalog.sku_spec_mismatch' });
+    if (!fits)
+      errors.push({ field: `body.skus.${i}.spec`, code: 'spec_mismatch', message: 'catalog.sku_spec_mismatch' });
     const key = specKeyOf(axes, sku.spec);
-    if (keys.has(key)) errors.push({ field: `body.skus.${i}.spec`, code: 'duplicate', message: 'catalog.sku_duplicate' });
+    if (keys.has(key))
+      errors.push({ field: `body.skus.${i}.spec`, code: 'duplicate', message: 'catalog.sku_duplicate' });
     keys.add(key);
     if (sku.originalPrice != null && sku.originalPrice < sku.price) {
-      errors.push({ field: `body.skus.${i}.originalPrice`, code: 'below_price', message: 'catalog.original_below_price' });
+      errors.push({
+        field: `body.skus.${i}.originalPrice`,
+        code: 'below_price',
+        message: 'catalog.original_below_price',
+      });
     }
   });
   if (input.status === 'scheduled' && (!input.onShelfAt || Date.parse(input.onShelfAt) <= Date.now())) {
@@ -102,10 +130,17 @@ function validateProduct(input: ProductInput): FieldError[] {
 export async function ensurePlatformCategories(db: Executor): Promise<void> {
   await db
     .insert(platformCategories)
-    .values(PLATFORM_CATEGORIES.map((c, i) => ({ id: c.id, parentId: c.parentId, nameZh: c.zh, nameEn: c.en, sort: i })))
+    .values(
+      PLATFORM_CATEGORIES.map((c, i) => ({ id: c.id, parentId: c.parentId, nameZh: c.zh, nameEn: c.en, sort: i })),
+    )
     .onConflictDoUpdate({
       target: platformCategories.id,
-      set: { parentId: sql`excluded.parent_id`, nameZh: sql`excluded.name_zh`, nameEn: sql`excluded.name_en`, sort: sql`excluded.sort` },
+      set: {
+        parentId: sql`excluded.parent_id`,
+        nameZh: sql`excluded.name_zh`,
+        nameEn: sql`excluded.name_en`,
+        sort: sql`excluded.sort`,
+      },
     });
 }
 
@@ -148,16 +183,26 @@ export async function saveShopCategory(db: Db, shopId: string, input: { id?: str
       if (!row) throw notFound('category');
       return { id: row.id, name: row.name, sort: row.sort };
     }
-    const [row] = await tx.insert(shopCategories).values({ shopId, id: newId('scat'), name: input.name, sort: input.sort ?? 0 }).returning();
+    const [row] = await tx
+      .insert(shopCategories)
+      .values({ shopId, id: newId('scat'), name: input.name, sort: input.sort ?? 0 })
+      .returning();
     return { id: row!.id, name: row!.name, sort: row!.sort };
   });
 }
 
 export async function deleteShopCategory(db: Db, shopId: string, id: string) {
   await withShop(db, shopId, async (tx) => {
-    const [used] = await tx.select({ id: products.id }).from(products).where(and(eq(products.shopId, shopId), eq(products.shopCategoryId, id))).limit(1);
+    const [used] = await tx
+      .select({ id: products.id })
+      .from(products)
+      .where(and(eq(products.shopId, shopId), eq(products.shopCategoryId, id)))
+      .limit(1);
     if (used) throw new AppError(409, 'catalog.category_in_use');
-    const res = await tx.delete(shopCategories).where(and(eq(shopCategories.shopId, shopId), eq(shopCategories.id, id))).returning();
+    const res = await tx
+      .delete(shopCategories)
+      .where(and(eq(shopCategories.shopId, shopId), eq(shopCategories.id, id)))
+      .returning();
     if (res.length === 0) throw notFound('category');
   });
 }
@@ -205,7 +250,10 @@ export type ProductView = ReturnType<typeof productView>;
 
 async function checkCategories(tx: Tx, shopId: string, input: ProductInput) {
   const errors: FieldError[] = [];
-  const [pc] = await tx.select({ id: platformCategories.id }).from(platformCategories).where(eq(platformCategories.id, input.platformCategoryId));
+  const [pc] = await tx
+    .select({ id: platformCategories.id })
+    .from(platformCategories)
+    .where(eq(platformCategories.id, input.platformCategoryId));
   if (!pc) errors.push({ field: 'body.platformCategoryId', code: 'unknown', message: 'catalog.unknown_category' });
   if (input.shopCategoryId) {
     const [sc] = await tx
@@ -218,19 +266,32 @@ async function checkCategories(tx: Tx, shopId: string, input: ProductInput) {
 }
 
 async function loadProduct(tx: Executor, shopId: string, productId: string) {
-  const [p] = await tx.select().from(products).where(and(eq(products.shopId, shopId), eq(products.id, productId)));
+  const [p] = await tx
+    .select()
+    .from(products)
+    .where(and(eq(products.shopId, shopId), eq(products.id, productId)));
   if (!p) throw notFound('product');
   const skus = await tx
     .select()
     .from(productSkus)
     .where(and(eq(productSkus.shopId, shopId), eq(productSkus.productId, productId)))
     .orderBy(asc(productSkus.sort));
-  const stock = await inventory.available(tx, shopId, skus.map((s) => s.id));
+  const stock = await inventory.available(
+    tx,
+    shopId,
+    skus.map((s) => s.id),
+  );
   return productView(p, skus, stock);
 }
 
 /** Creates or replaces a product with its SKUs and their stock, in one transaction. */
-export async function saveProduct(db: Db, shopId: string, actorId: string, input: ProductInput, productId?: string): Promise<ProductView> {
+export async function saveProduct(
+  db: Db,
+  shopId: string,
+  actorId: string,
+  input: ProductInput,
+  productId?: string,
+): Promise<ProductView> {
   const problems = validateProduct(input);
   if (problems.length) throw badRequest('catalog.invalid_product', problems);
   return withShop(db, shopId, async (tx) => {
@@ -264,7 +325,10 @@ export async function saveProduct(db: Db, shopId: string, actorId: string, input
       id = newId('prd');
       await tx.insert(products).values({ shopId, id, ...fields } as never);
     }
-    const existing = await tx.select().from(productSkus).where(and(eq(productSkus.shopId, shopId), eq(productSkus.productId, id)));
+    const existing = await tx
+      .select()
+      .from(productSkus)
+      .where(and(eq(productSkus.shopId, shopId), eq(productSkus.productId, id)));
     const byKey = new Map(existing.map((s) => [s.specKey, s]));
     const edit = { type: 'product_edit', id: newId('edt') };
     const kept = new Set<string>();
@@ -281,15 +345,28 @@ export async function saveProduct(db: Db, shopId: string, actorId: string, input
       };
       const prior = byKey.get(specKey);
       const skuId = prior?.id ?? newId('sku');
-      if (prior) await tx.update(productSkus).set(values).where(and(eq(productSkus.shopId, shopId), eq(productSkus.id, skuId)));
+      if (prior)
+        await tx
+          .update(productSkus)
+          .set(values)
+          .where(and(eq(productSkus.shopId, shopId), eq(productSkus.id, skuId)));
       else await tx.insert(productSkus).values({ shopId, id: skuId, productId: id, specKey, ...values });
       kept.add(skuId);
       await inventory.setStock(tx, shopId, skuId, sku.stock, edit, { actorId, sellable: true });
     }
     const dropped = existing.filter((s) => !kept.has(s.id)).map((s) => s.id);
     // SKUs already ordered stay for the order history, disabled.
-    if (dropped.length) await tx.update(productSkus).set({ enabled: false }).where(and(eq(productSkus.shopId, shopId), inArray(productSkus.id, dropped)));
-    await emit(tx, productId ? 'product.updated' : 'product.created', { shopId, productId: id, status: input.status, actorId }, shopId);
+    if (dropped.length)
+      await tx
+        .update(productSkus)
+        .set({ enabled: false })
+        .where(and(eq(productSkus.shopId, shopId), inArray(productSkus.id, dropped)));
+    await emit(
+      tx,
+      productId ? 'product.updated' : 'product.created',
+      { shopId, productId: id, status: input.status, actorId },
+      shopId,
+    );
     return loadProduct(tx, shopId, id);
   });
 }
@@ -320,25 +397,54 @@ export async function listProducts(db: Db, shopId: string, q: z.infer<typeof pro
           q.status ? eq(products.status, q.status) : undefined,
           q.shopCategoryId ? eq(products.shopCategoryId, q.shopCategoryId) : undefined,
           tsq ? sql`${products.searchVector} @@ to_tsquery('simple', ${tsq})` : undefined,
-          after ? sql`(${products.updatedAt}, ${products.id}) < (${String(after[0])}::timestamptz, ${String(after[1])})` : undefined,
+          after
+            ? sql`(${products.updatedAt}, ${products.id}) < (${String(after[0])}::timestamptz, ${String(after[1])})`
+            : undefined,
         ),
       )
       .orderBy(desc(products.updatedAt), desc(products.id))
       .limit(q.limit + 1);
     const page = toPage(rows, q.limit, (r) => [r.updatedAt.toISOString(), r.id]);
     const skus = page.items.length
-      ? await tx.select().from(productSkus).where(and(eq(productSkus.shopId, shopId), inArray(productSkus.productId, page.items.map((p) => p.id))))
+      ? await tx
+          .select()
+          .from(productSkus)
+          .where(
+            and(
+              eq(productSkus.shopId, shopId),
+              inArray(
+                productSkus.productId,
+                page.items.map((p) => p.id),
+              ),
+            ),
+          )
       : [];
-    const stock = await inventory.available(tx, shopId, skus.map((s) => s.id));
+    const stock = await inventory.available(
+      tx,
+      shopId,
+      skus.map((s) => s.id),
+    );
     return {
-      items: page.items.map((p) => productView(p, skus.filter((s) => s.productId === p.id), stock)),
+      items: page.items.map((p) =>
+        productView(
+          p,
+          skus.filter((s) => s.productId === p.id),
+          stock,
+        ),
+      ),
       nextCursor: page.nextCursor,
     };
   });
 }
 
 /** Puts products on or off the shelf together. */
-export async function setStatus(db: Db, shopId: string, actorId: string, productIds: string[], status: 'on_shelf' | 'off_shelf') {
+export async function setStatus(
+  db: Db,
+  shopId: string,
+  actorId: string,
+  productIds: string[],
+  status: 'on_shelf' | 'off_shelf',
+) {
   return withShop(db, shopId, async (tx) => {
     const rows = await tx
       .update(products)
@@ -346,7 +452,8 @@ export async function setStatus(db: Db, shopId: string, actorId: string, product
       .where(and(eq(products.shopId, shopId), inArray(products.id, productIds)))
       .returning({ id: products.id });
     if (rows.length !== new Set(productIds).size) throw notFound('product');
-    for (const r of rows) await emit(tx, 'product.status_changed', { shopId, productId: r.id, status, actorId }, shopId);
+    for (const r of rows)
+      await emit(tx, 'product.status_changed', { shopId, productId: r.id, status, actorId }, shopId);
     return { updated: rows.length };
   });
 }
@@ -359,7 +466,8 @@ export async function publishScheduled(db: Db): Promise<number> {
       .set({ status: 'on_shelf', updatedAt: sql`now()` })
       .where(and(eq(products.status, 'scheduled'), lte(products.onShelfAt, sql`now()`)))
       .returning({ shopId: products.shopId, id: products.id });
-    for (const p of due) await emit(tx, 'product.status_changed', { shopId: p.shopId, productId: p.id, status: 'on_shelf' }, p.shopId);
+    for (const p of due)
+      await emit(tx, 'product.status_changed', { shopId: p.shopId, productId: p.id, status: 'on_shelf' }, p.shopId);
     return due.length;
   });
 }
@@ -378,7 +486,10 @@ export const storefrontQuery = z.object({
 });
 export type StorefrontQuery = z.infer<typeof storefrontQuery>;
 
-const SORTS: Record<StorefrontQuery['sort'], { col: SQL; dir: 'asc' | 'desc'; key: (p: ProductRow) => string | number }> = {
+const SORTS: Record<
+  StorefrontQuery['sort'],
+  { col: SQL; dir: 'asc' | 'desc'; key: (p: ProductRow) => string | number }
+> = {
   sales: { col: sql`${products.salesCount}`, dir: 'desc', key: (p) => p.salesCount },
   newest: { col: sql`${products.createdAt}`, dir: 'desc', key: (p) => p.createdAt.toISOString() },
   price_asc: { col: sql`${products.priceMin}`, dir: 'asc', key: (p) => p.priceMin },
@@ -419,15 +530,22 @@ export async function browse(db: Db, q: StorefrontQuery, shopId?: string) {
         shopId ? eq(products.shopId, shopId) : undefined,
         q.shopCategoryId ? eq(products.shopCategoryId, q.shopCategoryId) : undefined,
         q.platformCategoryId
-          ? or(eq(products.platformCategoryId, q.platformCategoryId), sql`${products.platformCategoryId} like ${`${q.platformCategoryId}.%`}`)
+          ? or(
+              eq(products.platformCategoryId, q.platformCategoryId),
+              sql`${products.platformCategoryId} like ${`${q.platformCategoryId}.%`}`,
+            )
           : undefined,
         q.minPrice !== undefined ? sql`${products.priceMax} >= ${q.minPrice}` : undefined,
         q.maxPrice !== undefined ? sql`${products.priceMin} <= ${q.maxPrice}` : undefined,
         tsq ? sql`${products.searchVector} @@ to_tsquery('simple', ${tsq})` : undefined,
-        after ? sql`(${sort.col}, ${products.id}) ${sql.raw(cmp)} (${after[0]}${keyCast}, ${String(after[1])})` : undefined,
+        after
+          ? sql`(${sort.col}, ${products.id}) ${sql.raw(cmp)} (${after[0]}${keyCast}, ${String(after[1])})`
+          : undefined,
       ),
     )
-    .orderBy(sort.dir === 'desc' ? sql`${sort.col} desc, ${products.id} desc` : sql`${sort.col} asc, ${products.id} asc`)
+    .orderBy(
+      sort.dir === 'desc' ? sql`${sort.col} desc, ${products.id} desc` : sql`${sort.col} asc, ${products.id} asc`,
+    )
     .limit(q.limit + 1);
   const page = toPage(rows, q.limit, (r) => [sort.key(r.p), r.p.id]);
   return { items: page.items.map((r) => productCard(r.p, r.shopName)), nextCursor: page.nextCursor };
@@ -453,7 +571,11 @@ export interface PurchasableSku {
 }
 
 /** What an order needs to know of SKUs, read in the shop's scope: price, title, image, on sale. */
-export async function skusForPurchase(tx: Executor, shopId: string, skuIds: string[]): Promise<Map<string, PurchasableSku>> {
+export async function skusForPurchase(
+  tx: Executor,
+  shopId: string,
+  skuIds: string[],
+): Promise<Map<string, PurchasableSku>> {
   if (skuIds.length === 0) return new Map();
   const rows = await tx
     .select({ s: productSkus, p: products })
@@ -485,4 +607,3 @@ export async function addSales(tx: Tx, shopId: string, lines: { productId: strin
       .where(and(eq(products.shopId, shopId), eq(products.id, l.productId)));
   }
 }
-

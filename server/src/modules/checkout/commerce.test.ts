@@ -11,7 +11,9 @@ beforeAll(async () => {
 
 const one = async <T>(q: ReturnType<typeof sql>) => (await p.db.execute<T & Record<string, unknown>>(q)).rows[0] as T;
 const stockOf = (skuId: string) =>
-  one<{ on_hand: number; reserved: number }>(sql`select coalesce(sum(on_hand),0)::int on_hand, coalesce(sum(reserved),0)::int reserved from stock_levels where sku_id = ${skuId}`);
+  one<{ on_hand: number; reserved: number }>(
+    sql`select coalesce(sum(on_hand),0)::int on_hand, coalesce(sum(reserved),0)::int reserved from stock_levels where sku_id = ${skuId}`,
+  );
 
 describe('buying', () => {
   it('a shopper buys, pays through TestPay (notified twice, applied once); the merchant ships; the shopper confirms', async () => {
@@ -30,10 +32,18 @@ describe('buying', () => {
     const preview = await shopper.client.post('/api/checkout/preview', { lines });
     expect(preview.body).toMatchObject({ total: 25600 + 800, groups: [{ itemsTotal: 25600, shippingFee: 800 }] });
 
-    const placed = await shopper.client.post('/api/checkout', { lines, addressId: shopper.addressId, expectedTotal: 26400 });
+    const placed = await shopper.client.post('/api/checkout', {
+      lines,
+      addressId: shopper.addressId,
+      expectedTotal: 26400,
+    });
     expect(placed.status).toBe(201);
     const order = placed.body.orders[0];
-    expect(order).toMatchObject({ status: 'pending_payment', total: 26400, orderNo: expect.stringMatching(/^\d{16}$/) });
+    expect(order).toMatchObject({
+      status: 'pending_payment',
+      total: 26400,
+      orderNo: expect.stringMatching(/^\d{16}$/),
+    });
     expect(order.lines[0]).toMatchObject({ title: '正山小种红茶礼盒', unitPrice: 12800, quantity: 2 });
     expect(await stockOf(sku.id)).toEqual({ on_hand: 10, reserved: 2 });
 
@@ -44,15 +54,25 @@ describe('buying', () => {
     expect(paid.body.paidAmount).toBe(26400);
     // TestPay sent the notification twice; it was recorded and applied once.
     expect(await one<{ n: number }>(sql`select count(*)::int n from payment_notifications`)).toEqual({ n: 1 });
-    const paidEvents = await one<{ n: number }>(sql`select count(*)::int n from outbox where topic = 'order.paid' and payload->>'orderId' = ${order.id}`);
+    const paidEvents = await one<{ n: number }>(
+      sql`select count(*)::int n from outbox where topic = 'order.paid' and payload->>'orderId' = ${order.id}`,
+    );
     expect(paidEvents.n).toBe(1);
 
-    const shipped = await owner.client.post(`/api/shops/${owner.shopId}/orders/${order.id}/ship`, { carrier: '顺丰速运', trackingNo: 'SF1234567890' });
+    const shipped = await owner.client.post(`/api/shops/${owner.shopId}/orders/${order.id}/ship`, {
+      carrier: '顺丰速运',
+      trackingNo: 'SF1234567890',
+    });
     expect(shipped.body.status).toBe('shipped');
     expect(await stockOf(sku.id)).toEqual({ on_hand: 8, reserved: 0 });
     const received = await shopper.client.post(`/api/me/orders/${owner.shopId}/${order.id}/confirm-receipt`);
     expect(received.body.status).toBe('received');
-    expect(received.body.timeline.map((t: { status: string }) => t.status)).toEqual(['pending_payment', 'paid', 'shipped', 'received']);
+    expect(received.body.timeline.map((t: { status: string }) => t.status)).toEqual([
+      'pending_payment',
+      'paid',
+      'shipped',
+      'received',
+    ]);
     await p.settle();
     const detail = await p.client().get(`/api/storefront/shops/${owner.shopId}/products/${product.id}`);
     expect(detail.body.salesCount).toBe(2);
@@ -64,7 +84,12 @@ describe('buying', () => {
     const sku = product.skus[0]!;
     const shoppers = await Promise.all(Array.from({ length: 20 }, () => shopperWithAddress(p)));
     const attempts = shoppers.flatMap((s) =>
-      Array.from({ length: 10 }, () => s.client.post('/api/checkout', { lines: [{ shopId: owner.shopId, skuId: sku.id, quantity: 1 }], addressId: s.addressId })),
+      Array.from({ length: 10 }, () =>
+        s.client.post('/api/checkout', {
+          lines: [{ shopId: owner.shopId, skuId: sku.id, quantity: 1 }],
+          addressId: s.addressId,
+        }),
+      ),
     );
     const results = await Promise.all(attempts);
     const created = results.filter((r) => r.status === 201);
@@ -76,7 +101,9 @@ describe('buying', () => {
     expect(await stockOf(sku.id)).toEqual({ on_hand: 50, reserved: 50 });
     const orders = await one<{ n: number }>(sql`select count(*)::int n from orders where shop_id = ${owner.shopId}`);
     expect(orders.n).toBe(50);
-    const payments = await one<{ n: number }>(sql`select count(*)::int n from payment_allocations where shop_id = ${owner.shopId}`);
+    const payments = await one<{ n: number }>(
+      sql`select count(*)::int n from payment_allocations where shop_id = ${owner.shopId}`,
+    );
     expect(payments.n).toBe(50);
   });
 
@@ -98,7 +125,8 @@ describe('buying', () => {
     const owner = await p.shopOwner();
     const sku = (await createProduct(owner, { stock: 5, price: 1000 })).skus[0]!;
     const shopper = await shopperWithAddress(p);
-    const count = () => one<{ n: number }>(sql`select (select count(*) from orders)::int + (select count(*) from payments)::int as n`);
+    const count = () =>
+      one<{ n: number }>(sql`select (select count(*) from orders)::int + (select count(*) from payments)::int as n`);
     const before = await count();
     const line = { shopId: owner.shopId, skuId: sku.id, quantity: 1 };
     const cases = [
@@ -118,7 +146,10 @@ describe('buying', () => {
     expect(await count()).toEqual(before);
     expect(await stockOf(sku.id)).toEqual({ on_hand: 5, reserved: 0 });
     // A price sent by the client is ignored: the server's price stands.
-    const placed = await shopper.client.post('/api/checkout', { lines: [{ ...line, price: 1 }], addressId: shopper.addressId });
+    const placed = await shopper.client.post('/api/checkout', {
+      lines: [{ ...line, price: 1 }],
+      addressId: shopper.addressId,
+    });
     expect(placed.body.total).toBe(1000);
   });
 });
@@ -128,15 +159,33 @@ describe('payments', () => {
     const owner = await p.shopOwner();
     const sku = (await createProduct(owner, { stock: 5, price: 5000 })).skus[0]!;
     const shopper = await shopperWithAddress(p);
-    const placed = await shopper.client.post('/api/checkout', { lines: [{ shopId: owner.shopId, skuId: sku.id, quantity: 1 }], addressId: shopper.addressId });
+    const placed = await shopper.client.post('/api/checkout', {
+      lines: [{ shopId: owner.shopId, skuId: sku.id, quantity: 1 }],
+      addressId: shopper.addressId,
+    });
     const ref = placed.body.payUrl.split('/').pop();
     const secret = await testpaySecret(p.dataDir);
     const note = (amount: number) =>
-      JSON.stringify({ id: `ntf_forged_${amount}`, type: 'charge.succeeded', ref, merchantRef: placed.body.paymentId, amount, currency: 'CNY', at: new Date().toISOString() });
+      JSON.stringify({
+        id: `ntf_forged_${amount}`,
+        type: 'charge.succeeded',
+        ref,
+        merchantRef: placed.body.paymentId,
+        amount,
+        currency: 'CNY',
+        at: new Date().toISOString(),
+      });
     const post = (body: string, signature: string) =>
-      p.app.inject({ method: 'POST', url: '/api/payments/notify/testpay', headers: { 'content-type': 'application/json', 'x-testpay-signature': signature }, payload: body });
+      p.app.inject({
+        method: 'POST',
+        url: '/api/payments/notify/testpay',
+        headers: { 'content-type': 'application/json', 'x-testpay-signature': signature },
+        payload: body,
+      });
     expect((await post(note(5000), sign('wrong-secret', note(5000)))).statusCode).toBe(400);
-    expect((await post(note(5000), testpay.sign(secret, note(5000), Math.floor(Date.now() / 1000) - 3600))).statusCode).toBe(400);
+    expect(
+      (await post(note(5000), testpay.sign(secret, note(5000), Math.floor(Date.now() / 1000) - 3600))).statusCode,
+    ).toBe(400);
     const wrongAmount = await post(note(1), testpay.sign(secret, note(1)));
     expect(wrongAmount.statusCode).toBe(400);
     expect(wrongAmount.json().code).toBe('payments.amount_mismatch');
@@ -146,16 +195,23 @@ describe('payments', () => {
     // The genuine one still works.
     expect((await post(note(5000), testpay.sign(secret, note(5000)))).body).toBe('success');
     await p.settle();
-    expect((await shopper.client.get(`/api/me/orders/${owner.shopId}/${placed.body.orders[0].id}`)).body.status).toBe('paid');
+    expect((await shopper.client.get(`/api/me/orders/${owner.shopId}/${placed.body.orders[0].id}`)).body.status).toBe(
+      'paid',
+    );
   });
 
   it('an unpaid order times out and gives its stock back; paying afterwards is refunded', async () => {
     const owner = await p.shopOwner();
     const sku = (await createProduct(owner, { stock: 3, price: 2000 })).skus[0]!;
     const shopper = await shopperWithAddress(p);
-    const placed = await shopper.client.post('/api/checkout', { lines: [{ shopId: owner.shopId, skuId: sku.id, quantity: 2 }], addressId: shopper.addressId });
+    const placed = await shopper.client.post('/api/checkout', {
+      lines: [{ shopId: owner.shopId, skuId: sku.id, quantity: 2 }],
+      addressId: shopper.addressId,
+    });
     const orderId = placed.body.orders[0].id;
-    await p.db.execute(sql`update jobs set run_at = now() where name = 'orders.auto-cancel' and payload->>'orderId' = ${orderId}`);
+    await p.db.execute(
+      sql`update jobs set run_at = now() where name = 'orders.auto-cancel' and payload->>'orderId' = ${orderId}`,
+    );
     await p.settle();
     const cancelled = await shopper.client.get(`/api/me/orders/${owner.shopId}/${orderId}`);
     expect(cancelled.body).toMatchObject({ status: 'cancelled', closeReason: 'payment_timeout' });
@@ -175,7 +231,10 @@ describe('workbench orders', () => {
     const shopper = await shopperWithAddress(p);
     const nos: string[] = [];
     for (let i = 0; i < 3; i++) {
-      const placed = await shopper.client.post('/api/checkout', { lines: [{ shopId: owner.shopId, skuId: sku.id, quantity: 1 }], addressId: shopper.addressId });
+      const placed = await shopper.client.post('/api/checkout', {
+        lines: [{ shopId: owner.shopId, skuId: sku.id, quantity: 1 }],
+        addressId: shopper.addressId,
+      });
       await payOnTestPay(p, placed.body.payUrl);
       nos.push(placed.body.orders[0].orderNo);
     }

@@ -26,7 +26,10 @@ defineMessages({
 
 export const addressInput = z.object({
   name: z.string().trim().min(1).max(20),
-  phone: z.string().trim().regex(/^1[3-9]\d{9}$|^0\d{2,3}-?\d{7,8}$/, 'format.phone'),
+  phone: z
+    .string()
+    .trim()
+    .regex(/^1[3-9]\d{9}$|^0\d{2,3}-?\d{7,8}$/, 'format.phone'),
   province: z.string().trim().min(1).max(20),
   city: z.string().trim().min(1).max(20),
   district: z.string().trim().min(1).max(20),
@@ -60,33 +63,57 @@ export async function listAddresses(db: Db, accountId: string) {
 
 export async function saveAddress(db: Db, accountId: string, input: z.infer<typeof addressInput>, id?: string) {
   return db.transaction(async (tx) => {
-    const existing = await tx.select({ id: shopperAddresses.id }).from(shopperAddresses).where(eq(shopperAddresses.accountId, accountId));
+    const existing = await tx
+      .select({ id: shopperAddresses.id })
+      .from(shopperAddresses)
+      .where(eq(shopperAddresses.accountId, accountId));
     if (!id && existing.length >= 20) throw new AppError(409, 'checkout.too_many_addresses');
     if (id && !existing.some((a) => a.id === id)) throw notFound('address');
     const isDefault = input.isDefault || existing.length === 0 || (existing.length === 1 && !!id);
-    if (isDefault) await tx.update(shopperAddresses).set({ isDefault: false }).where(eq(shopperAddresses.accountId, accountId));
+    if (isDefault)
+      await tx.update(shopperAddresses).set({ isDefault: false }).where(eq(shopperAddresses.accountId, accountId));
     const values = { ...input, lat: input.lat ?? null, lng: input.lng ?? null, isDefault };
     const [row] = id
-      ? await tx.update(shopperAddresses).set(values).where(and(eq(shopperAddresses.accountId, accountId), eq(shopperAddresses.id, id))).returning()
-      : await tx.insert(shopperAddresses).values({ accountId, id: newId('adr'), ...values }).returning();
+      ? await tx
+          .update(shopperAddresses)
+          .set(values)
+          .where(and(eq(shopperAddresses.accountId, accountId), eq(shopperAddresses.id, id)))
+          .returning()
+      : await tx
+          .insert(shopperAddresses)
+          .values({ accountId, id: newId('adr'), ...values })
+          .returning();
     return addressView(row!);
   });
 }
 
 export async function deleteAddress(db: Db, accountId: string, id: string) {
-  const rows = await db.delete(shopperAddresses).where(and(eq(shopperAddresses.accountId, accountId), eq(shopperAddresses.id, id))).returning();
+  const rows = await db
+    .delete(shopperAddresses)
+    .where(and(eq(shopperAddresses.accountId, accountId), eq(shopperAddresses.id, id)))
+    .returning();
   if (rows.length === 0) throw notFound('address');
 }
 
 // ------------------------------------------------------------------ cart
 
-export async function setCartQuantity(db: Db, accountId: string, input: { shopId: string; skuId: string; quantity: number; add?: boolean }) {
+export async function setCartQuantity(
+  db: Db,
+  accountId: string,
+  input: { shopId: string; skuId: string; quantity: number; add?: boolean },
+) {
   const skus = await withShop(db, input.shopId, (tx) => catalog.skusForPurchase(tx, input.shopId, [input.skuId]));
   if (!skus.get(input.skuId)?.purchasable) {
-    throw badRequest('orders.not_purchasable', [{ field: 'body.skuId', code: 'not_purchasable', message: 'orders.not_purchasable' }]);
+    throw badRequest('orders.not_purchasable', [
+      { field: 'body.skuId', code: 'not_purchasable', message: 'orders.not_purchasable' },
+    ]);
   }
   if (input.quantity === 0 && !input.add) {
-    await db.delete(cartItems).where(and(eq(cartItems.shopId, input.shopId), eq(cartItems.accountId, accountId), eq(cartItems.skuId, input.skuId)));
+    await db
+      .delete(cartItems)
+      .where(
+        and(eq(cartItems.shopId, input.shopId), eq(cartItems.accountId, accountId), eq(cartItems.skuId, input.skuId)),
+      );
     return;
   }
   await db
@@ -100,21 +127,35 @@ export async function setCartQuantity(db: Db, accountId: string, input: { shopId
 
 export async function removeFromCart(db: Db, accountId: string, lines: { shopId: string; skuId: string }[]) {
   for (const l of lines) {
-    await db.delete(cartItems).where(and(eq(cartItems.shopId, l.shopId), eq(cartItems.accountId, accountId), eq(cartItems.skuId, l.skuId)));
+    await db
+      .delete(cartItems)
+      .where(and(eq(cartItems.shopId, l.shopId), eq(cartItems.accountId, accountId), eq(cartItems.skuId, l.skuId)));
   }
 }
 
 /** The cart grouped by shop, each line with today's price, stock and whether it can be bought. */
 export async function cart(db: Db, accountId: string) {
-  const items = await db.select().from(cartItems).where(eq(cartItems.accountId, accountId)).orderBy(desc(cartItems.addedAt));
+  const items = await db
+    .select()
+    .from(cartItems)
+    .where(eq(cartItems.accountId, accountId))
+    .orderBy(desc(cartItems.addedAt));
   const shopIds = [...new Set(items.map((i) => i.shopId))];
   const shopRows = shopIds.length ? await db.select().from(shopsTable).where(inArray(shopsTable.id, shopIds)) : [];
   const groups = [];
   for (const shop of shopRows) {
     const mine = items.filter((i) => i.shopId === shop.id);
     const { skus, stock } = await withShop(db, shop.id, async (tx) => ({
-      skus: await catalog.skusForPurchase(tx, shop.id, mine.map((i) => i.skuId)),
-      stock: await inventory.available(tx, shop.id, mine.map((i) => i.skuId)),
+      skus: await catalog.skusForPurchase(
+        tx,
+        shop.id,
+        mine.map((i) => i.skuId),
+      ),
+      stock: await inventory.available(
+        tx,
+        shop.id,
+        mine.map((i) => i.skuId),
+      ),
     }));
     groups.push({
       shopId: shop.id,
@@ -142,7 +183,13 @@ export async function cart(db: Db, accountId: string) {
 
 export const checkoutInput = z.object({
   lines: z
-    .array(z.object({ shopId: z.string().min(1).max(64), skuId: z.string().min(1).max(64), quantity: z.number().int().min(1).max(999) }))
+    .array(
+      z.object({
+        shopId: z.string().min(1).max(64),
+        skuId: z.string().min(1).max(64),
+        quantity: z.number().int().min(1).max(999),
+      }),
+    )
     .min(1)
     .max(50),
   addressId: z.string().min(1).max(64),
@@ -166,16 +213,36 @@ function groupByShop(lines: CheckoutInput['lines']) {
 }
 
 async function addressFor(db: Db, accountId: string, addressId: string): Promise<ShippingAddress> {
-  const [a] = await db.select().from(shopperAddresses).where(and(eq(shopperAddresses.accountId, accountId), eq(shopperAddresses.id, addressId)));
-  if (!a) throw badRequest('validation_failed', [{ field: 'body.addressId', code: 'unknown', message: 'not_found' }], { what: 'address' });
-  return { name: a.name, phone: a.phone, province: a.province, city: a.city, district: a.district, detail: a.detail, ...(a.lat != null && a.lng != null ? { lat: a.lat, lng: a.lng } : {}) };
+  const [a] = await db
+    .select()
+    .from(shopperAddresses)
+    .where(and(eq(shopperAddresses.accountId, accountId), eq(shopperAddresses.id, addressId)));
+  if (!a)
+    throw badRequest('validation_failed', [{ field: 'body.addressId', code: 'unknown', message: 'not_found' }], {
+      what: 'address',
+    });
+  return {
+    name: a.name,
+    phone: a.phone,
+    province: a.province,
+    city: a.city,
+    district: a.district,
+    detail: a.detail,
+    ...(a.lat != null && a.lng != null ? { lat: a.lat, lng: a.lng } : {}),
+  };
 }
 
 async function openShops(db: Db, shopIds: string[]) {
-  const rows = await db.select({ id: shopsTable.id, name: shopsTable.name, status: shopsTable.status }).from(shopsTable).where(inArray(shopsTable.id, shopIds));
+  const rows = await db
+    .select({ id: shopsTable.id, name: shopsTable.name, status: shopsTable.status })
+    .from(shopsTable)
+    .where(inArray(shopsTable.id, shopIds));
   const open = new Map(rows.filter((r) => r.status === 'active').map((r) => [r.id, r.name]));
   const closed = shopIds.filter((id) => !open.has(id));
-  if (closed.length) throw badRequest('checkout.shop_closed', [{ field: 'body.lines', code: 'shop_closed', message: 'checkout.shop_closed' }]);
+  if (closed.length)
+    throw badRequest('checkout.shop_closed', [
+      { field: 'body.lines', code: 'shop_closed', message: 'checkout.shop_closed' },
+    ]);
   return open;
 }
 
@@ -186,7 +253,13 @@ export async function preview(db: Db, lines: CheckoutInput['lines']) {
   const groups = [];
   for (const [shopId, shopLines] of byShop) {
     const p = await withShop(db, shopId, (tx) => orders.price(tx, shopId, shopLines));
-    groups.push({ shopId, shopName: names.get(shopId)!, itemsTotal: p.itemsTotal, shippingFee: p.shippingFee, total: p.total });
+    groups.push({
+      shopId,
+      shopName: names.get(shopId)!,
+      itemsTotal: p.itemsTotal,
+      shippingFee: p.shippingFee,
+      total: p.total,
+    });
   }
   return { groups, total: sum(groups.map((g) => g.total)) };
 }
@@ -202,13 +275,19 @@ export async function placeOrders(db: Db, accountId: string, input: CheckoutInpu
   const placed = await db.transaction(async (tx) => {
     const created = [];
     for (const [shopId, lines] of byShop) {
-      created.push(await orders.createOrder(tx, { shopId, buyerAccountId: accountId, lines, address, note: input.notes[shopId] }));
+      created.push(
+        await orders.createOrder(tx, { shopId, buyerAccountId: accountId, lines, address, note: input.notes[shopId] }),
+      );
     }
     const total = sum(created.map((o) => o.total));
     if (input.expectedTotal !== undefined && input.expectedTotal !== total) {
-      throw badRequest('checkout.price_changed', [{ field: 'body.expectedTotal', code: 'price_changed', message: 'checkout.price_changed' }], {
-        total: (total / 100).toFixed(2),
-      });
+      throw badRequest(
+        'checkout.price_changed',
+        [{ field: 'body.expectedTotal', code: 'price_changed', message: 'checkout.price_changed' }],
+        {
+          total: (total / 100).toFixed(2),
+        },
+      );
     }
     const payment = await payments.createPayment(tx, {
       accountId,
@@ -217,14 +296,23 @@ export async function placeOrders(db: Db, accountId: string, input: CheckoutInpu
     for (const o of created) await orders.attachPayment(tx, o.shopId, o.id, payment.paymentId);
     if (input.fromCart) {
       for (const l of input.lines) {
-        await tx.delete(cartItems).where(and(eq(cartItems.shopId, l.shopId), eq(cartItems.accountId, accountId), eq(cartItems.skuId, l.skuId)));
+        await tx
+          .delete(cartItems)
+          .where(and(eq(cartItems.shopId, l.shopId), eq(cartItems.accountId, accountId), eq(cartItems.skuId, l.skuId)));
       }
     }
-    return { orders: created.map((o) => ({ ...o, shopName: names.get(o.shopId) ?? null, paymentId: payment.paymentId })), paymentId: payment.paymentId, total };
+    return {
+      orders: created.map((o) => ({ ...o, shopName: names.get(o.shopId) ?? null, paymentId: payment.paymentId })),
+      paymentId: payment.paymentId,
+      total,
+    };
   });
   // The orders stand; if the provider cannot be reached now, the shopper pays later from the order.
   const payUrl = await payments
-    .startCharge(db, placed.paymentId, { description: placed.orders.map((o) => `${o.shopName} ${o.orderNo}`).join('; '), returnUrl })
+    .startCharge(db, placed.paymentId, {
+      description: placed.orders.map((o) => `${o.shopName} ${o.orderNo}`).join('; '),
+      returnUrl,
+    })
     .catch(() => null);
   return { ...placed, payUrl };
 }

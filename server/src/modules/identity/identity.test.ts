@@ -14,7 +14,12 @@ describe('registration', () => {
   it('registers a merchant by email and signs them in', async () => {
     const c = p.client();
     const email = uniqueEmail('Merchant');
-    const res = await c.post('/api/auth/register', { kind: 'merchant', email, password: 'long enough', displayName: '王老板' });
+    const res = await c.post('/api/auth/register', {
+      kind: 'merchant',
+      email,
+      password: 'long enough',
+      displayName: '王老板',
+    });
     expect(res.status).toBe(201);
     expect(res.body.account).toMatchObject({ kind: 'merchant', email: email.toLowerCase(), displayName: '王老板' });
     const setCookie = String(res.headers['set-cookie']);
@@ -23,13 +28,20 @@ describe('registration', () => {
     const me = await c.get('/api/auth/me');
     expect(me.status).toBe(200);
     expect(me.body.account.id).toBe(res.body.account.id);
-    const stored = await p.db.execute<{ password_hash: string }>(sql`select password_hash from accounts where id = ${res.body.account.id}`);
+    const stored = await p.db.execute<{ password_hash: string }>(
+      sql`select password_hash from accounts where id = ${res.body.account.id}`,
+    );
     expect(stored.rows[0]!.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
   });
 
   it('normalises a mainland mobile number and signs in with it', async () => {
     const c = p.client();
-    const res = await c.post('/api/auth/register', { kind: 'shopper', mobile: '+86 139-1234-5678', password: 'long enough', displayName: 'm' });
+    const res = await c.post('/api/auth/register', {
+      kind: 'shopper',
+      mobile: '+86 139-1234-5678',
+      password: 'long enough',
+      displayName: 'm',
+    });
     expect(res.status).toBe(201);
     expect(res.body.account.mobile).toBe('13912345678');
     const login = await p.client().post('/api/auth/login', { identifier: '13912345678', password: 'long enough' });
@@ -38,21 +50,40 @@ describe('registration', () => {
 
   it('refuses bad input with 400 naming the fields, in the request language, writing nothing', async () => {
     const before = await count('accounts');
-    const en = await p.client('en-US').post('/api/auth/register', { kind: 'merchant', email: 'not-an-email', password: 'short', displayName: '' });
+    const en = await p
+      .client('en-US')
+      .post('/api/auth/register', { kind: 'merchant', email: 'not-an-email', password: 'short', displayName: '' });
     expect(en.status).toBe(400);
     expect(en.headers['content-type']).toMatch(/application\/problem\+json/);
     expect(en.body.code).toBe('validation_failed');
-    expect(en.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['body.displayName', 'body.email', 'body.password']);
-    const zh = await p.client('zh-CN').post('/api/auth/register', { kind: 'merchant', email: 'x@y.cn', password: 'short', displayName: 'a' });
+    expect(en.body.errors.map((e: { field: string }) => e.field).sort()).toEqual([
+      'body.displayName',
+      'body.email',
+      'body.password',
+    ]);
+    const zh = await p
+      .client('zh-CN')
+      .post('/api/auth/register', { kind: 'merchant', email: 'x@y.cn', password: 'short', displayName: 'a' });
     expect(zh.status).toBe(400);
     expect(zh.body.detail).toMatch(/[\u4e00-\u9fa5]/);
     expect(zh.body.errors[0].message).toMatch(/[\u4e00-\u9fa5]/);
-    const neither = await p.client().post('/api/auth/register', { kind: 'merchant', password: 'long enough', displayName: 'a' });
+    const neither = await p
+      .client()
+      .post('/api/auth/register', { kind: 'merchant', password: 'long enough', displayName: 'a' });
     expect(neither.status).toBe(400);
     expect(neither.body.errors[0].field).toBe('body.email');
-    const operator = await p.client().post('/api/auth/register', { kind: 'operator', email: uniqueEmail(), password: 'long enough', displayName: 'a' });
+    const operator = await p
+      .client()
+      .post('/api/auth/register', {
+        kind: 'operator',
+        email: uniqueEmail(),
+        password: 'long enough',
+        displayName: 'a',
+      });
     expect(operator.status).toBe(400);
-    const malformed = await p.client().request('POST', '/api/auth/register', '{"kind":', { 'content-type': 'application/json' });
+    const malformed = await p
+      .client()
+      .request('POST', '/api/auth/register', '{"kind":', { 'content-type': 'application/json' });
     expect(malformed.status).toBe(400);
     expect(await count('accounts')).toBe(before);
   });
@@ -90,7 +121,9 @@ describe('sessions', () => {
     const { email } = await p.signUp('merchant');
     const c = p.client();
     expect((await c.post('/api/auth/login', { identifier: email, password: 'wrong password' })).status).toBe(401);
-    expect((await c.post('/api/auth/login', { identifier: email.toUpperCase(), password: 'correct horse' })).status).toBe(200);
+    expect(
+      (await c.post('/api/auth/login', { identifier: email.toUpperCase(), password: 'correct horse' })).status,
+    ).toBe(200);
     expect((await c.get('/api/auth/me')).status).toBe(200);
     expect((await c.post('/api/auth/logout')).status).toBe(204);
     const me = await c.get('/api/auth/me');
@@ -101,7 +134,8 @@ describe('sessions', () => {
   it('throttles sign-in after repeated failures, even with the right password', async () => {
     const { email } = await p.signUp('shopper');
     const c = p.client();
-    for (let i = 0; i < 5; i++) expect((await c.post('/api/auth/login', { identifier: email, password: `wrong ${i}` })).status).toBe(401);
+    for (let i = 0; i < 5; i++)
+      expect((await c.post('/api/auth/login', { identifier: email, password: `wrong ${i}` })).status).toBe(401);
     const blocked = await c.post('/api/auth/login', { identifier: email, password: 'correct horse' });
     expect(blocked.status).toBe(429);
     expect(blocked.body.code).toBe('identity.login_throttled');
@@ -112,14 +146,24 @@ describe('sessions', () => {
     const { client: first, email } = await p.signUp('merchant');
     const second = p.client();
     await second.post('/api/auth/login', { identifier: email, password: 'correct horse' });
-    const wrong = await first.post('/api/auth/password', { currentPassword: 'nope nope', newPassword: 'brand new pass' });
+    const wrong = await first.post('/api/auth/password', {
+      currentPassword: 'nope nope',
+      newPassword: 'brand new pass',
+    });
     expect(wrong.status).toBe(400);
     expect(wrong.body.errors[0].field).toBe('body.currentPassword');
-    expect((await first.post('/api/auth/password', { currentPassword: 'correct horse', newPassword: 'brand new pass' })).status).toBe(204);
+    expect(
+      (await first.post('/api/auth/password', { currentPassword: 'correct horse', newPassword: 'brand new pass' }))
+        .status,
+    ).toBe(204);
     expect((await first.get('/api/auth/me')).status).toBe(200);
     expect((await second.get('/api/auth/me')).status).toBe(401);
-    expect((await p.client().post('/api/auth/login', { identifier: email, password: 'correct horse' })).status).toBe(401);
-    expect((await p.client().post('/api/auth/login', { identifier: email, password: 'brand new pass' })).status).toBe(200);
+    expect((await p.client().post('/api/auth/login', { identifier: email, password: 'correct horse' })).status).toBe(
+      401,
+    );
+    expect((await p.client().post('/api/auth/login', { identifier: email, password: 'brand new pass' })).status).toBe(
+      200,
+    );
   });
 });
 

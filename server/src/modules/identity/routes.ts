@@ -36,7 +36,12 @@ export async function identityRoutes(app: App, ctx: ModuleContext) {
   app.post(
     '/api/auth/register',
     {
-      schema: { tags: ['auth'], summary: 'Create an account and sign in', body: registerBody, response: { 201: accountResponse } },
+      schema: {
+        tags: ['auth'],
+        summary: 'Create an account and sign in',
+        body: registerBody,
+        response: { 201: accountResponse },
+      },
       config: { rateLimit: { max: 20, timeWindow: 60_000, keyGenerator: byClientAddress } },
     },
     async (request, reply) => {

@@ -17,8 +17,12 @@ export const accounts = pgTable(
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex('accounts_email_idx').on(t.email).where(sql`${t.email} is not null`),
-    uniqueIndex('accounts_mobile_idx').on(t.mobile).where(sql`${t.mobile} is not null`),
+    uniqueIndex('accounts_email_idx')
+      .on(t.email)
+      .where(sql`${t.email} is not null`),
+    uniqueIndex('accounts_mobile_idx')
+      .on(t.mobile)
+      .where(sql`${t.mobile} is not null`),
   ],
 );
 

@@ -32,8 +32,14 @@ defineMessages({
     'zh-CN': '请填写邮箱或手机号',
     'en-US': 'Enter an email address or a mobile number',
   },
-  'identity.same_password': { 'zh-CN': '新密码不能与当前密码相同', 'en-US': 'The new password must differ from the current one' },
-  wrong_account_kind: { 'zh-CN': '当前账号类型不能执行此操作（需要：{kinds}）', 'en-US': 'This account cannot do this (needs: {kinds})' },
+  'identity.same_password': {
+    'zh-CN': '新密码不能与当前密码相同',
+    'en-US': 'The new password must differ from the current one',
+  },
+  wrong_account_kind: {
+    'zh-CN': '当前账号类型不能执行此操作（需要：{kinds}）',
+    'en-US': 'This account cannot do this (needs: {kinds})',
+  },
 });
 
 export const mobileSchema = z
@@ -199,10 +205,15 @@ export async function authenticateToken(db: Db, token: string): Promise<Principa
     .select({ sessionId: sessions.id, accountId: accounts.id, kind: accounts.kind, lastSeenAt: sessions.lastSeenAt })
     .from(sessions)
     .innerJoin(accounts, eq(accounts.id, sessions.accountId))
-    .where(and(eq(sessions.tokenHash, hashToken(token)), gt(sessions.expiresAt, sql`now()`), eq(accounts.disabled, false)));
+    .where(
+      and(eq(sessions.tokenHash, hashToken(token)), gt(sessions.expiresAt, sql`now()`), eq(accounts.disabled, false)),
+    );
   if (!row) return null;
   if (Date.now() - row.lastSeenAt.getTime() > 3_600_000) {
-    await db.update(sessions).set({ lastSeenAt: sql`now()` }).where(eq(sessions.id, row.sessionId));
+    await db
+      .update(sessions)
+      .set({ lastSeenAt: sql`now()` })
+      .where(eq(sessions.id, row.sessionId));
   }
   return { accountId: row.accountId, kind: row.kind, sessionId: row.sessionId };
 }
@@ -239,7 +250,10 @@ export async function changePassword(
   }
   const passwordHash = await hashPassword(input.newPassword);
   await db.transaction(async (tx) => {
-    await tx.update(accounts).set({ passwordHash, updatedAt: sql`now()` }).where(eq(accounts.id, account.id));
+    await tx
+      .update(accounts)
+      .set({ passwordHash, updatedAt: sql`now()` })
+      .where(eq(accounts.id, account.id));
     await tx.delete(sessions).where(and(eq(sessions.accountId, account.id), ne(sessions.id, principal.sessionId)));
     await emit(tx, 'identity.password_changed', { accountId: account.id });
   });

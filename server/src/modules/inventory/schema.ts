@@ -15,7 +15,9 @@ export const locations = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.shopId, t.id] }),
-    uniqueIndex('locations_default_idx').on(t.shopId).where(sql`${t.isDefault}`),
+    uniqueIndex('locations_default_idx')
+      .on(t.shopId)
+      .where(sql`${t.isDefault}`),
   ],
 );
 

@@ -95,7 +95,17 @@ export async function setStock(
   if (current.onHand === onHand) return;
   if (onHand < current.reserved) throw new AppError(409, 'inventory.negative_stock');
   const after = { ...current, onHand };
-  if (!(await record(tx, shopId, after, { onHand: onHand - current.onHand, reserved: 0 }, opts.reason ?? 'adjust', ref, opts.actorId)))
+  if (
+    !(await record(
+      tx,
+      shopId,
+      after,
+      { onHand: onHand - current.onHand, reserved: 0 },
+      opts.reason ?? 'adjust',
+      ref,
+      opts.actorId,
+    ))
+  )
     return;
   await tx
     .update(stockLevels)
@@ -109,7 +119,10 @@ export async function available(tx: Executor, shopId: string, skuIds: string[]):
   const result = new Map(skuIds.map((id) => [id, 0]));
   if (skuIds.length === 0) return result;
   const rows = await tx
-    .select({ skuId: stockLevels.skuId, n: sql<number>`sum(${stockLevels.onHand} - ${stockLevels.reserved})`.mapWith(Number) })
+    .select({
+      skuId: stockLevels.skuId,
+      n: sql<number>`sum(${stockLevels.onHand} - ${stockLevels.reserved})`.mapWith(Number),
+    })
     .from(stockLevels)
     .where(and(eq(stockLevels.shopId, shopId), inArray(stockLevels.skuId, skuIds)))
     .groupBy(stockLevels.skuId);
@@ -145,7 +158,9 @@ export async function reserve(tx: Tx, shopId: string, lines: Line[], ref: Ref): 
       short.push(skuId);
       continue;
     }
-    await tx.insert(stockReservations).values({ shopId, refType: ref.type, refId: ref.id, skuId, locationId, quantity, status: 'reserved' });
+    await tx
+      .insert(stockReservations)
+      .values({ shopId, refType: ref.type, refId: ref.id, skuId, locationId, quantity, status: 'reserved' });
     await record(tx, shopId, level, { onHand: 0, reserved: quantity }, 'reserve', ref);
   }
   if (short.length > 0) throw new AppError(409, 'inventory.out_of_stock', { skuIds: short, titles: short.join(', ') });
@@ -173,11 +188,25 @@ async function settle(tx: Tx, shopId: string, ref: Ref, to: 'released' | 'commit
         onHand: sql`${stockLevels.onHand} + ${onHandDelta}`,
         updatedAt: sql`now()`,
       })
-      .where(and(eq(stockLevels.shopId, shopId), eq(stockLevels.skuId, r.skuId), eq(stockLevels.locationId, r.locationId)))
+      .where(
+        and(eq(stockLevels.shopId, shopId), eq(stockLevels.skuId, r.skuId), eq(stockLevels.locationId, r.locationId)),
+      )
       .returning();
-    await record(tx, shopId, level!, { onHand: onHandDelta, reserved: -r.quantity }, to === 'committed' ? 'ship' : 'release', ref);
+    await record(
+      tx,
+      shopId,
+      level!,
+      { onHand: onHandDelta, reserved: -r.quantity },
+      to === 'committed' ? 'ship' : 'release',
+      ref,
+    );
     if (to === 'committed') {
-      await emit(tx, 'inventory.changed', { shopId, skuId: r.skuId, locationId: r.locationId, onHand: level!.onHand, reserved: level!.reserved }, shopId);
+      await emit(
+        tx,
+        'inventory.changed',
+        { shopId, skuId: r.skuId, locationId: r.locationId, onHand: level!.onHand, reserved: level!.reserved },
+        shopId,
+      );
     }
   }
   return held.length;
@@ -198,15 +227,24 @@ export async function restock(tx: Tx, shopId: string, lines: Line[], ref: Ref): 
     const [current] = await tx
       .select()
       .from(stockLevels)
-      .where(and(eq(stockLevels.shopId, shopId), eq(stockLevels.skuId, line.skuId), eq(stockLevels.locationId, locationId)))
+      .where(
+        and(eq(stockLevels.shopId, shopId), eq(stockLevels.skuId, line.skuId), eq(stockLevels.locationId, locationId)),
+      )
       .for('update');
     const after = { ...current!, onHand: current!.onHand + line.quantity };
     if (!(await record(tx, shopId, after, { onHand: line.quantity, reserved: 0 }, 'return', ref))) continue;
     await tx
       .update(stockLevels)
       .set({ onHand: after.onHand, updatedAt: sql`now()` })
-      .where(and(eq(stockLevels.shopId, shopId), eq(stockLevels.skuId, line.skuId), eq(stockLevels.locationId, locationId)));
-    await emit(tx, 'inventory.changed', { shopId, skuId: line.skuId, locationId, onHand: after.onHand, reserved: after.reserved }, shopId);
+      .where(
+        and(eq(stockLevels.shopId, shopId), eq(stockLevels.skuId, line.skuId), eq(stockLevels.locationId, locationId)),
+      );
+    await emit(
+      tx,
+      'inventory.changed',
+      { shopId, skuId: line.skuId, locationId, onHand: after.onHand, reserved: after.reserved },
+      shopId,
+    );
   }
 }
 

@@ -8,7 +8,8 @@ export type { ShippingAddress, OrderStatus } from './schema.js';
 type Ref = { shopId: string; orderId: string };
 
 /** Whether after-sales holds an order open; the after-sales module plugs itself in here. */
-let heldOpen: (tx: Parameters<Parameters<typeof orders.complete>[3]>[0], ref: Ref) => Promise<boolean> = async () => false;
+let heldOpen: (tx: Parameters<Parameters<typeof orders.complete>[3]>[0], ref: Ref) => Promise<boolean> = async () =>
+  false;
 export function setCompletionGuard(guard: typeof heldOpen) {
   heldOpen = guard;
 }
@@ -25,9 +26,11 @@ export const ordersModule: Module = {
       name: 'orders.auto-cancel',
       handle: async (p) => {
         const { shopId, orderId } = p as Ref;
-        await orders.cancel(db, shopId, orderId, { actorId: null, reason: 'payment_timeout' }).catch((e: { code?: string }) => {
-          if (e.code !== 'orders.wrong_status') throw e; // paid in time: nothing to cancel
-        });
+        await orders
+          .cancel(db, shopId, orderId, { actorId: null, reason: 'payment_timeout' })
+          .catch((e: { code?: string }) => {
+            if (e.code !== 'orders.wrong_status') throw e; // paid in time: nothing to cancel
+          });
       },
     },
     {

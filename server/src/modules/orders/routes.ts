@@ -60,7 +60,9 @@ export const orderView = z.object({
     }),
   ),
 });
-const orderDetail = orderView.extend({ timeline: z.array(z.object({ status: z.string(), note: z.string().nullable(), at: z.string() })) });
+const orderDetail = orderView.extend({
+  timeline: z.array(z.object({ status: z.string(), note: z.string().nullable(), at: z.string() })),
+});
 
 const shopIdParams = z.object({ shopId: z.string().min(1).max(64) });
 const orderParams = shopIdParams.extend({ orderId: z.string().min(1).max(64) });
@@ -69,17 +71,43 @@ export async function ordersRoutes(app: App, { db }: ModuleContext) {
   // ---- workbench
   app.get(
     '/api/shops/:shopId/orders',
-    { config: { permission: 'orders.read' }, schema: { tags: ['orders'], summary: 'Orders with filters and search', params: shopIdParams, querystring: orders.workbenchQuery, response: { 200: pageOf(orderView) } } },
+    {
+      config: { permission: 'orders.read' },
+      schema: {
+        tags: ['orders'],
+        summary: 'Orders with filters and search',
+        params: shopIdParams,
+        querystring: orders.workbenchQuery,
+        response: { 200: pageOf(orderView) },
+      },
+    },
     async (request) => orders.listForShop(db, shopAccess(request).shopId, request.query),
   );
   app.get(
     '/api/shops/:shopId/orders/:orderId',
-    { config: { permission: 'orders.read' }, schema: { tags: ['orders'], summary: 'Order detail with its timeline', params: orderParams, response: { 200: orderDetail } } },
+    {
+      config: { permission: 'orders.read' },
+      schema: {
+        tags: ['orders'],
+        summary: 'Order detail with its timeline',
+        params: orderParams,
+        response: { 200: orderDetail },
+      },
+    },
     async (request) => orders.getForShop(db, shopAccess(request).shopId, request.params.orderId),
   );
   app.post(
     '/api/shops/:shopId/orders/:orderId/ship',
-    { config: { permission: 'fulfilment.manage' }, schema: { tags: ['orders'], summary: 'Ship with carrier and tracking number', params: orderParams, body: orders.shipInput, response: { 200: orderDetail } } },
+    {
+      config: { permission: 'fulfilment.manage' },
+      schema: {
+        tags: ['orders'],
+        summary: 'Ship with carrier and tracking number',
+        params: orderParams,
+        body: orders.shipInput,
+        response: { 200: orderDetail },
+      },
+    },
     async (request) => {
       const access = shopAccess(request);
       return orders.ship(db, access.shopId, request.params.orderId, request.body, access.accountId);
@@ -106,51 +134,124 @@ export async function ordersRoutes(app: App, { db }: ModuleContext) {
     '/api/shops/:shopId/orders/:orderId/cancel',
     {
       config: { permission: 'orders.write' },
-      schema: { tags: ['orders'], summary: 'Cancel an unpaid order', params: orderParams, body: z.object({ reason: z.string().trim().min(2).max(200) }), response: { 200: orderDetail } },
+      schema: {
+        tags: ['orders'],
+        summary: 'Cancel an unpaid order',
+        params: orderParams,
+        body: z.object({ reason: z.string().trim().min(2).max(200) }),
+        response: { 200: orderDetail },
+      },
     },
     async (request) => {
       const access = shopAccess(request);
-      return orders.cancel(db, access.shopId, request.params.orderId, { actorId: access.accountId, reason: request.body.reason });
+      return orders.cancel(db, access.shopId, request.params.orderId, {
+        actorId: access.accountId,
+        reason: request.body.reason,
+      });
     },
   );
   app.get(
     '/api/shops/:shopId/order-settings',
-    { config: { permission: 'orders.read' }, schema: { tags: ['orders'], summary: 'Shipping fee and timeouts', params: shopIdParams, response: { 200: orders.settingsInput } } },
+    {
+      config: { permission: 'orders.read' },
+      schema: {
+        tags: ['orders'],
+        summary: 'Shipping fee and timeouts',
+        params: shopIdParams,
+        response: { 200: orders.settingsInput },
+      },
+    },
     async (request) => orders.getSettings(db, shopAccess(request).shopId),
   );
   app.put(
     '/api/shops/:shopId/order-settings',
-    { config: { permission: 'shop.settings' }, schema: { tags: ['orders'], summary: 'Set shipping fee and timeouts', params: shopIdParams, body: orders.settingsInput, response: { 200: orders.settingsInput } } },
+    {
+      config: { permission: 'shop.settings' },
+      schema: {
+        tags: ['orders'],
+        summary: 'Set shipping fee and timeouts',
+        params: shopIdParams,
+        body: orders.settingsInput,
+        response: { 200: orders.settingsInput },
+      },
+    },
     async (request) => orders.saveSettings(db, shopAccess(request).shopId, request.body),
   );
 
   // ---- the shopper's orders
   const shopNames = async (ids: string[]) =>
-    new Map(ids.length ? (await db.select({ id: shopsTable.id, name: shopsTable.name }).from(shopsTable).where(inArray(shopsTable.id, ids))).map((s) => [s.id, s.name]) : []);
+    new Map(
+      ids.length
+        ? (
+            await db
+              .select({ id: shopsTable.id, name: shopsTable.name })
+              .from(shopsTable)
+              .where(inArray(shopsTable.id, ids))
+          ).map((s) => [s.id, s.name])
+        : [],
+    );
   app.get(
     '/api/me/orders',
-    { schema: { tags: ['orders'], summary: "The shopper's orders across shops", querystring: orders.shopperQuery, response: { 200: pageOf(orderView) } } },
+    {
+      schema: {
+        tags: ['orders'],
+        summary: "The shopper's orders across shops",
+        querystring: orders.shopperQuery,
+        response: { 200: pageOf(orderView) },
+      },
+    },
     async (request) => orders.listForBuyer(db, requirePrincipal(request).accountId, request.query, shopNames),
   );
   app.get(
     '/api/me/orders/:shopId/:orderId',
-    { schema: { tags: ['orders'], summary: 'One of the shopper’s orders', params: orderParams, response: { 200: orderDetail } } },
+    {
+      schema: {
+        tags: ['orders'],
+        summary: 'One of the shopper’s orders',
+        params: orderParams,
+        response: { 200: orderDetail },
+      },
+    },
     async (request) => {
-      const detail = await orders.getForBuyer(db, requirePrincipal(request).accountId, request.params.shopId, request.params.orderId);
+      const detail = await orders.getForBuyer(
+        db,
+        requirePrincipal(request).accountId,
+        request.params.shopId,
+        request.params.orderId,
+      );
       return { ...detail, shopName: (await shopNames([detail.shopId])).get(detail.shopId) ?? null };
     },
   );
   app.post(
     '/api/me/orders/:shopId/:orderId/cancel',
-    { schema: { tags: ['orders'], summary: 'Cancel an unpaid order', params: orderParams, response: { 200: orderDetail } } },
+    {
+      schema: {
+        tags: ['orders'],
+        summary: 'Cancel an unpaid order',
+        params: orderParams,
+        response: { 200: orderDetail },
+      },
+    },
     async (request) => {
       const p = requirePrincipal(request);
-      return orders.cancel(db, request.params.shopId, request.params.orderId, { actorId: p.accountId, reason: 'buyer_cancelled', buyerAccountId: p.accountId });
+      return orders.cancel(db, request.params.shopId, request.params.orderId, {
+        actorId: p.accountId,
+        reason: 'buyer_cancelled',
+        buyerAccountId: p.accountId,
+      });
     },
   );
   app.post(
     '/api/me/orders/:shopId/:orderId/confirm-receipt',
-    { schema: { tags: ['orders'], summary: 'Confirm the goods arrived', params: orderParams, response: { 200: orderDetail } } },
-    async (request) => orders.confirmReceipt(db, request.params.shopId, request.params.orderId, requirePrincipal(request).accountId),
+    {
+      schema: {
+        tags: ['orders'],
+        summary: 'Confirm the goods arrived',
+        params: orderParams,
+        response: { 200: orderDetail },
+      },
+    },
+    async (request) =>
+      orders.confirmReceipt(db, request.params.shopId, request.params.orderId, requirePrincipal(request).accountId),
   );
 }

@@ -1,7 +1,26 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, jsonb, pgSequence, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+  check,
+  index,
+  integer,
+  jsonb,
+  pgSequence,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 
-export const ORDER_STATUSES = ['pending_payment', 'paid', 'shipped', 'received', 'completed', 'cancelled', 'closed'] as const;
+export const ORDER_STATUSES = [
+  'pending_payment',
+  'paid',
+  'shipped',
+  'received',
+  'completed',
+  'cancelled',
+  'closed',
+] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 export interface ShippingAddress {
@@ -67,8 +86,13 @@ export const orders = pgTable(
     uniqueIndex('orders_no_idx').on(t.shopId, t.orderNo),
     index('orders_buyer_idx').on(t.buyerAccountId, t.createdAt),
     index('orders_shop_status_idx').on(t.shopId, t.status, t.createdAt),
-    index('orders_shop_paid_idx').on(t.shopId, t.paidAt).where(sql`${t.paidAt} is not null`),
-    check('orders_amounts', sql`${t.total} = ${t.itemsTotal} + ${t.shippingFee} and ${t.paidAmount} in (0, ${t.total}) and ${t.refundedAmount} >= 0 and ${t.refundedAmount} <= ${t.paidAmount}`),
+    index('orders_shop_paid_idx')
+      .on(t.shopId, t.paidAt)
+      .where(sql`${t.paidAt} is not null`),
+    check(
+      'orders_amounts',
+      sql`${t.total} = ${t.itemsTotal} + ${t.shippingFee} and ${t.paidAmount} in (0, ${t.total}) and ${t.refundedAmount} >= 0 and ${t.refundedAmount} <= ${t.paidAmount}`,
+    ),
   ],
 );
 

@@ -15,12 +15,27 @@ import { payments } from '../payments/index.js';
 import { orderLines, orderNoSeq, orderSettings, orders, orderTimeline, type ShippingAddress } from './schema.js';
 
 defineMessages({
-  'orders.not_purchasable': { 'zh-CN': '商品已下架或不存在', 'en-US': 'The product is off the shelf or does not exist' },
-  'orders.wrong_status': { 'zh-CN': '订单当前状态（{status}）不能执行此操作', 'en-US': 'Not possible while the order is {status}' },
-  'orders.bulk_ship_errors': { 'zh-CN': 'CSV 中有错误，未发货任何订单', 'en-US': 'The CSV has errors; nothing was shipped' },
-  'orders.csv_bad_line': { 'zh-CN': '第 {line} 行：格式应为 订单号,物流公司,运单号', 'en-US': 'Line {line}: expected order number,carrier,tracking number' },
+  'orders.not_purchasable': {
+    'zh-CN': '商品已下架或不存在',
+    'en-US': 'The product is off the shelf or does not exist',
+  },
+  'orders.wrong_status': {
+    'zh-CN': '订单当前状态（{status}）不能执行此操作',
+    'en-US': 'Not possible while the order is {status}',
+  },
+  'orders.bulk_ship_errors': {
+    'zh-CN': 'CSV 中有错误，未发货任何订单',
+    'en-US': 'The CSV has errors; nothing was shipped',
+  },
+  'orders.csv_bad_line': {
+    'zh-CN': '第 {line} 行：格式应为 订单号,物流公司,运单号',
+    'en-US': 'Line {line}: expected order number,carrier,tracking number',
+  },
   'orders.csv_unknown_order': { 'zh-CN': '第 {line} 行：找不到订单', 'en-US': 'Line {line}: no such order' },
-  'orders.csv_not_shippable': { 'zh-CN': '第 {line} 行：订单不是待发货状态', 'en-US': 'Line {line}: the order is not waiting to ship' },
+  'orders.csv_not_shippable': {
+    'zh-CN': '第 {line} 行：订单不是待发货状态',
+    'en-US': 'Line {line}: the order is not waiting to ship',
+  },
   'orders.csv_duplicate': { 'zh-CN': '第 {line} 行：订单重复', 'en-US': 'Line {line}: the order appears twice' },
 });
 
@@ -29,7 +44,11 @@ defineMessages({
 export const settingsInput = z.object({
   shippingFee: z.number().int().min(0).max(100_000),
   freeShippingOver: z.number().int().min(0).max(100_000_000).nullable(),
-  unpaidTimeoutMinutes: z.number().int().min(5).max(7 * 24 * 60),
+  unpaidTimeoutMinutes: z
+    .number()
+    .int()
+    .min(5)
+    .max(7 * 24 * 60),
   autoConfirmDays: z.number().int().min(1).max(30),
   afterSalesDays: z.number().int().min(0).max(30),
 });
@@ -112,23 +131,48 @@ export type OrderView = ReturnType<typeof orderView>;
 
 async function linesOf(tx: Executor, shopId: string, orderIds: string[]) {
   if (orderIds.length === 0) return [];
-  return tx.select().from(orderLines).where(and(eq(orderLines.shopId, shopId), inArray(orderLines.orderId, orderIds)));
+  return tx
+    .select()
+    .from(orderLines)
+    .where(and(eq(orderLines.shopId, shopId), inArray(orderLines.orderId, orderIds)));
 }
 
 async function lockOrder(tx: Tx, shopId: string, orderId: string): Promise<OrderRow> {
-  const [o] = await tx.select().from(orders).where(and(eq(orders.shopId, shopId), eq(orders.id, orderId))).for('update');
+  const [o] = await tx
+    .select()
+    .from(orders)
+    .where(and(eq(orders.shopId, shopId), eq(orders.id, orderId)))
+    .for('update');
   if (!o) throw notFound('order');
   return o;
 }
 
 const wrongStatus = (o: OrderRow) => new AppError(409, 'orders.wrong_status', { status: o.status });
 
-async function note(tx: Tx, o: { shopId: string; id: string }, status: string, noteText?: string | null, actorId?: string | null) {
-  await tx.insert(orderTimeline).values({ shopId: o.shopId, orderId: o.id, id: newId('otl'), status, note: noteText ?? null, actorId: actorId ?? null });
+async function note(
+  tx: Tx,
+  o: { shopId: string; id: string },
+  status: string,
+  noteText?: string | null,
+  actorId?: string | null,
+) {
+  await tx
+    .insert(orderTimeline)
+    .values({
+      shopId: o.shopId,
+      orderId: o.id,
+      id: newId('otl'),
+      status,
+      note: noteText ?? null,
+      actorId: actorId ?? null,
+    });
 }
 
 async function loadOrder(tx: Executor, shopId: string, orderId: string) {
-  const [o] = await tx.select().from(orders).where(and(eq(orders.shopId, shopId), eq(orders.id, orderId)));
+  const [o] = await tx
+    .select()
+    .from(orders)
+    .where(and(eq(orders.shopId, shopId), eq(orders.id, orderId)));
   if (!o) throw notFound('order');
   const lines = await linesOf(tx, shopId, [o.id]);
   const timeline = await tx
@@ -151,11 +195,16 @@ export interface NewOrderLine {
 
 /** Prices an order without writing anything: for checkout previews and the real thing alike. */
 export async function price(tx: Executor, shopId: string, lines: NewOrderLine[], fieldPrefix = 'body.lines') {
-  const skus = await catalog.skusForPurchase(tx, shopId, lines.map((l) => l.skuId));
+  const skus = await catalog.skusForPurchase(
+    tx,
+    shopId,
+    lines.map((l) => l.skuId),
+  );
   const problems: FieldError[] = [];
   const priced = lines.map((l, i) => {
     const sku = skus.get(l.skuId);
-    if (!sku?.purchasable) problems.push({ field: `${fieldPrefix}.${i}.skuId`, code: 'not_purchasable', message: 'orders.not_purchasable' });
+    if (!sku?.purchasable)
+      problems.push({ field: `${fieldPrefix}.${i}.skuId`, code: 'not_purchasable', message: 'orders.not_purchasable' });
     return { ...l, sku };
   });
   if (problems.length) throw badRequest('orders.not_purchasable', problems);
@@ -177,7 +226,9 @@ export async function createOrder(
   return inShop(tx, input.shopId, async (tx) => {
     const { priced, itemsTotal, shippingFee, total, settings } = await price(tx, input.shopId, input.lines);
     const id = newId('ord');
-    const [{ seq }] = (await tx.execute<{ seq: number }>(sql`select nextval(${sql.raw(`'${orderNoSeq.seqName}'`)})::int as seq`)).rows as [{ seq: number }];
+    const [{ seq }] = (
+      await tx.execute<{ seq: number }>(sql`select nextval(${sql.raw(`'${orderNoSeq.seqName}'`)})::int as seq`)
+    ).rows as [{ seq: number }];
     const day = new Date().toISOString().slice(0, 10).replaceAll('-', '');
     const payBy = new Date(Date.now() + settings.unpaidTimeoutMinutes * 60_000);
     const [order] = await tx
@@ -217,14 +268,29 @@ export async function createOrder(
       .returning();
     await inventory.reserve(tx, input.shopId, input.lines, { type: 'order', id });
     await note(tx, order!, 'pending_payment', null, input.buyerAccountId);
-    await enqueue(tx, 'orders.auto-cancel', { shopId: input.shopId, orderId: id }, { runAt: payBy, uniqueKey: `auto-cancel:${id}` });
-    await emit(tx, 'order.created', { shopId: input.shopId, orderId: id, buyerAccountId: input.buyerAccountId, total }, input.shopId);
+    await enqueue(
+      tx,
+      'orders.auto-cancel',
+      { shopId: input.shopId, orderId: id },
+      { runAt: payBy, uniqueKey: `auto-cancel:${id}` },
+    );
+    await emit(
+      tx,
+      'order.created',
+      { shopId: input.shopId, orderId: id, buyerAccountId: input.buyerAccountId, total },
+      input.shopId,
+    );
     return orderView(order!, lines);
   });
 }
 
 export async function attachPayment(tx: Tx, shopId: string, orderId: string, paymentId: string) {
-  await inShop(tx, shopId, (tx) => tx.update(orders).set({ paymentId }).where(and(eq(orders.shopId, shopId), eq(orders.id, orderId))));
+  await inShop(tx, shopId, (tx) =>
+    tx
+      .update(orders)
+      .set({ paymentId })
+      .where(and(eq(orders.shopId, shopId), eq(orders.id, orderId))),
+  );
 }
 
 // ------------------------------------------------------------------ state changes
@@ -236,26 +302,49 @@ export async function onPaymentSucceeded(event: EventEnvelope, tx: Tx) {
     const refund = await inShop(tx, a.shopId, async (tx) => {
       const o = await lockOrder(tx, a.shopId, a.orderId);
       if (o.status === 'pending_payment' && o.total === a.amount) {
-        await tx.update(orders).set({ status: 'paid', paidAmount: a.amount, paidAt: sql`now()` }).where(and(eq(orders.shopId, o.shopId), eq(orders.id, o.id)));
+        await tx
+          .update(orders)
+          .set({ status: 'paid', paidAmount: a.amount, paidAt: sql`now()` })
+          .where(and(eq(orders.shopId, o.shopId), eq(orders.id, o.id)));
         await note(tx, o, 'paid');
         const lines = await linesOf(tx, o.shopId, [o.id]);
         await emit(
           tx,
           'order.paid',
-          { shopId: o.shopId, orderId: o.id, buyerAccountId: o.buyerAccountId, total: o.total, lines: lines.map((l) => ({ productId: l.productId, skuId: l.skuId, quantity: l.quantity, lineTotal: l.lineTotal })) },
+          {
+            shopId: o.shopId,
+            orderId: o.id,
+            buyerAccountId: o.buyerAccountId,
+            total: o.total,
+            lines: lines.map((l) => ({
+              productId: l.productId,
+              skuId: l.skuId,
+              quantity: l.quantity,
+              lineTotal: l.lineTotal,
+            })),
+          },
           o.shopId,
         );
         return false;
       }
       if (o.status === 'cancelled') {
         // Paid after it was cancelled (the payment raced the timeout): the money goes back.
-        await tx.update(orders).set({ paidAmount: a.amount }).where(and(eq(orders.shopId, o.shopId), eq(orders.id, o.id)));
+        await tx
+          .update(orders)
+          .set({ paidAmount: a.amount })
+          .where(and(eq(orders.shopId, o.shopId), eq(orders.id, o.id)));
         await note(tx, o, 'cancelled', 'refund_after_cancel');
         return true;
       }
       return false;
     });
-    if (refund) await payments.requestRefund(tx, { shopId: a.shopId, orderId: a.orderId, amount: a.amount, reason: 'order_cancelled' });
+    if (refund)
+      await payments.requestRefund(tx, {
+        shopId: a.shopId,
+        orderId: a.orderId,
+        amount: a.amount,
+        reason: 'order_cancelled',
+      });
   }
 }
 
@@ -269,7 +358,10 @@ export async function onRefundSucceeded(event: EventEnvelope, tx: Tx) {
     const closes = full && ['paid', 'shipped', 'received'].includes(o.status);
     await tx
       .update(orders)
-      .set({ refundedAmount, ...(closes ? { status: 'closed' as const, closedAt: sql`now()`, closeReason: 'refunded' } : {}) })
+      .set({
+        refundedAmount,
+        ...(closes ? { status: 'closed' as const, closedAt: sql`now()`, closeReason: 'refunded' } : {}),
+      })
       .where(and(eq(orders.shopId, o.shopId), eq(orders.id, o.id)));
     await note(tx, o, closes ? 'closed' : o.status, `refund:${r.amount}`);
     if (closes) {
@@ -280,7 +372,12 @@ export async function onRefundSucceeded(event: EventEnvelope, tx: Tx) {
   });
 }
 
-export async function cancel(db: Db, shopId: string, orderId: string, by: { actorId: string | null; reason: string; buyerAccountId?: string }) {
+export async function cancel(
+  db: Db,
+  shopId: string,
+  orderId: string,
+  by: { actorId: string | null; reason: string; buyerAccountId?: string },
+) {
   return db.transaction(async (tx) => {
     const result = await inShop(tx, shopId, async (tx) => {
       const o = await lockOrder(tx, shopId, orderId);
@@ -308,9 +405,16 @@ export async function cancel(db: Db, shopId: string, orderId: string, by: { acto
   });
 }
 
-const loadOrderScoped = (db: Db, shopId: string, orderId: string) => withShop(db, shopId, (tx) => loadOrder(tx, shopId, orderId));
+const loadOrderScoped = (db: Db, shopId: string, orderId: string) =>
+  withShop(db, shopId, (tx) => loadOrder(tx, shopId, orderId));
 
-export const shipInput = z.object({ carrier: z.string().trim().min(2).max(30), trackingNo: z.string().trim().regex(/^[0-9A-Za-z-]{6,32}$/, 'format.tracking_no') });
+export const shipInput = z.object({
+  carrier: z.string().trim().min(2).max(30),
+  trackingNo: z
+    .string()
+    .trim()
+    .regex(/^[0-9A-Za-z-]{6,32}$/, 'format.tracking_no'),
+});
 
 async function shipLocked(tx: Tx, o: OrderRow, input: z.infer<typeof shipInput>, actorId: string) {
   if (o.status !== 'paid') throw wrongStatus(o);
@@ -321,8 +425,18 @@ async function shipLocked(tx: Tx, o: OrderRow, input: z.infer<typeof shipInput>,
     .where(and(eq(orders.shopId, o.shopId), eq(orders.id, o.id)));
   await inventory.commit(tx, o.shopId, { type: 'order', id: o.id });
   await note(tx, o, 'shipped', `${input.carrier} ${input.trackingNo}`, actorId);
-  await enqueue(tx, 'orders.auto-confirm', { shopId: o.shopId, orderId: o.id }, { delayMs: settings.autoConfirmDays * 86_400_000, uniqueKey: `auto-confirm:${o.id}` });
-  await emit(tx, 'order.shipped', { shopId: o.shopId, orderId: o.id, carrier: input.carrier, trackingNo: input.trackingNo }, o.shopId);
+  await enqueue(
+    tx,
+    'orders.auto-confirm',
+    { shopId: o.shopId, orderId: o.id },
+    { delayMs: settings.autoConfirmDays * 86_400_000, uniqueKey: `auto-confirm:${o.id}` },
+  );
+  await emit(
+    tx,
+    'order.shipped',
+    { shopId: o.shopId, orderId: o.id, carrier: input.carrier, trackingNo: input.trackingNo },
+    o.shopId,
+  );
 }
 
 export async function ship(db: Db, shopId: string, orderId: string, input: z.infer<typeof shipInput>, actorId: string) {
@@ -348,21 +462,50 @@ export async function bulkShip(db: Db, shopId: string, csv: string, actorId: str
       const [orderNo = '', carrier = '', trackingNo = ''] = r.cells;
       const parsed = shipInput.safeParse({ carrier, trackingNo });
       if (r.cells.length < 3 || !orderNo || !parsed.success) {
-        problems.push({ field: `csv.line.${r.line}`, code: 'bad_line', message: 'orders.csv_bad_line', params: { line: r.line } });
+        problems.push({
+          field: `csv.line.${r.line}`,
+          code: 'bad_line',
+          message: 'orders.csv_bad_line',
+          params: { line: r.line },
+        });
         continue;
       }
       if (seen.has(orderNo)) {
-        problems.push({ field: `csv.line.${r.line}`, code: 'duplicate', message: 'orders.csv_duplicate', params: { line: r.line } });
+        problems.push({
+          field: `csv.line.${r.line}`,
+          code: 'duplicate',
+          message: 'orders.csv_duplicate',
+          params: { line: r.line },
+        });
         continue;
       }
       seen.add(orderNo);
-      const [o] = await tx.select().from(orders).where(and(eq(orders.shopId, shopId), eq(orders.orderNo, orderNo))).for('update');
-      if (!o) problems.push({ field: `csv.line.${r.line}`, code: 'unknown_order', message: 'orders.csv_unknown_order', params: { line: r.line } });
-      else if (o.status !== 'paid') problems.push({ field: `csv.line.${r.line}`, code: 'not_shippable', message: 'orders.csv_not_shippable', params: { line: r.line } });
+      const [o] = await tx
+        .select()
+        .from(orders)
+        .where(and(eq(orders.shopId, shopId), eq(orders.orderNo, orderNo)))
+        .for('update');
+      if (!o)
+        problems.push({
+          field: `csv.line.${r.line}`,
+          code: 'unknown_order',
+          message: 'orders.csv_unknown_order',
+          params: { line: r.line },
+        });
+      else if (o.status !== 'paid')
+        problems.push({
+          field: `csv.line.${r.line}`,
+          code: 'not_shippable',
+          message: 'orders.csv_not_shippable',
+          params: { line: r.line },
+        });
       else plan.push({ order: o, ...parsed.data });
     }
     if (problems.length || plan.length === 0) {
-      throw badRequest('orders.bulk_ship_errors', problems.length ? problems : [{ field: 'csv', code: 'empty', message: 'orders.bulk_ship_errors' }]);
+      throw badRequest(
+        'orders.bulk_ship_errors',
+        problems.length ? problems : [{ field: 'csv', code: 'empty', message: 'orders.bulk_ship_errors' }],
+      );
     }
     for (const p of plan) await shipLocked(tx, p.order, p, actorId);
     return { shipped: plan.length };
@@ -378,9 +521,17 @@ export async function confirmReceipt(db: Db, shopId: string, orderId: string, bu
       throw wrongStatus(o);
     }
     const settings = await getSettings(tx, shopId);
-    await tx.update(orders).set({ status: 'received', receivedAt: sql`now()` }).where(and(eq(orders.shopId, shopId), eq(orders.id, orderId)));
+    await tx
+      .update(orders)
+      .set({ status: 'received', receivedAt: sql`now()` })
+      .where(and(eq(orders.shopId, shopId), eq(orders.id, orderId)));
     await note(tx, o, 'received', buyerAccountId ? null : 'auto', buyerAccountId);
-    await enqueue(tx, 'orders.complete', { shopId, orderId }, { delayMs: settings.afterSalesDays * 86_400_000, uniqueKey: `complete:${orderId}` });
+    await enqueue(
+      tx,
+      'orders.complete',
+      { shopId, orderId },
+      { delayMs: settings.afterSalesDays * 86_400_000, uniqueKey: `complete:${orderId}` },
+    );
     await emit(tx, 'order.received', { shopId, orderId, auto: buyerAccountId === null }, shopId);
   });
   return loadOrderScoped(db, shopId, orderId);
@@ -395,7 +546,10 @@ export async function complete(db: Db, shopId: string, orderId: string, isHeld: 
       await enqueue(tx, 'orders.complete', { shopId, orderId }, { delayMs: 86_400_000 });
       return;
     }
-    await tx.update(orders).set({ status: 'completed', completedAt: sql`now()` }).where(and(eq(orders.shopId, shopId), eq(orders.id, orderId)));
+    await tx
+      .update(orders)
+      .set({ status: 'completed', completedAt: sql`now()` })
+      .where(and(eq(orders.shopId, shopId), eq(orders.id, orderId)));
     await note(tx, o, 'completed');
     await emit(tx, 'order.completed', { shopId, orderId }, shopId);
   });
@@ -434,14 +588,28 @@ export async function listForShop(db: Db, shopId: string, q: z.infer<typeof work
                 sql`exists (select 1 from ${orderLines} l where l.shop_id = ${orders.shopId} and l.order_id = ${orders.id} and l.title ilike ${like})`,
               )
             : undefined,
-          after ? sql`(${orders.createdAt}, ${orders.id}) < (${String(after[0])}::timestamptz, ${String(after[1])})` : undefined,
+          after
+            ? sql`(${orders.createdAt}, ${orders.id}) < (${String(after[0])}::timestamptz, ${String(after[1])})`
+            : undefined,
         ),
       )
       .orderBy(desc(orders.createdAt), desc(orders.id))
       .limit(q.limit + 1);
     const page = toPage(rows, q.limit, (r) => [r.createdAt.toISOString(), r.id]);
-    const lines = await linesOf(tx, shopId, page.items.map((o) => o.id));
-    return { items: page.items.map((o) => orderView(o, lines.filter((l) => l.orderId === o.id))), nextCursor: page.nextCursor };
+    const lines = await linesOf(
+      tx,
+      shopId,
+      page.items.map((o) => o.id),
+    );
+    return {
+      items: page.items.map((o) =>
+        orderView(
+          o,
+          lines.filter((l) => l.orderId === o.id),
+        ),
+      ),
+      nextCursor: page.nextCursor,
+    };
   });
 }
 
@@ -454,7 +622,12 @@ export const shopperQuery = z.object({
 });
 
 /** A shopper's orders across shops, newest first. */
-export async function listForBuyer(db: Db, buyerAccountId: string, q: z.infer<typeof shopperQuery>, shopNames: (ids: string[]) => Promise<Map<string, string>>) {
+export async function listForBuyer(
+  db: Db,
+  buyerAccountId: string,
+  q: z.infer<typeof shopperQuery>,
+  shopNames: (ids: string[]) => Promise<Map<string, string>>,
+) {
   const after = decodeCursor(q.cursor);
   const rows = await db
     .select()
@@ -463,18 +636,34 @@ export async function listForBuyer(db: Db, buyerAccountId: string, q: z.infer<ty
       and(
         eq(orders.buyerAccountId, buyerAccountId),
         q.status ? eq(orders.status, q.status) : undefined,
-        after ? sql`(${orders.createdAt}, ${orders.id}) < (${String(after[0])}::timestamptz, ${String(after[1])})` : undefined,
+        after
+          ? sql`(${orders.createdAt}, ${orders.id}) < (${String(after[0])}::timestamptz, ${String(after[1])})`
+          : undefined,
       ),
     )
     .orderBy(desc(orders.createdAt), desc(orders.id))
     .limit(q.limit + 1);
   const page = toPage(rows, q.limit, (r) => [r.createdAt.toISOString(), r.id]);
   const lines = page.items.length
-    ? await db.select().from(orderLines).where(inArray(orderLines.orderId, page.items.map((o) => o.id)))
+    ? await db
+        .select()
+        .from(orderLines)
+        .where(
+          inArray(
+            orderLines.orderId,
+            page.items.map((o) => o.id),
+          ),
+        )
     : [];
   const names = await shopNames([...new Set(page.items.map((o) => o.shopId))]);
   return {
-    items: page.items.map((o) => orderView(o, lines.filter((l) => l.orderId === o.id && l.shopId === o.shopId), names.get(o.shopId))),
+    items: page.items.map((o) =>
+      orderView(
+        o,
+        lines.filter((l) => l.orderId === o.id && l.shopId === o.shopId),
+        names.get(o.shopId),
+      ),
+    ),
     nextCursor: page.nextCursor,
   };
 }
@@ -490,7 +679,6 @@ export async function lockForAftersales(tx: Tx, shopId: string, orderId: string)
   const o = await lockOrder(tx, shopId, orderId);
   return { order: o, lines: await linesOf(tx, shopId, [orderId]) };
 }
-
 
 // ------------------------------------------------------------------ for the data dashboard (stats module)
 
@@ -514,9 +702,17 @@ export async function paidOrderStats(tx: Executor, shopId: string, from: Date, t
       from ${orders}
      where ${orders.shopId} = ${shopId}
        and ${orders.paidAt} >= ${from.toISOString()}::timestamptz and ${orders.paidAt} < ${to.toISOString()}::timestamptz
-       and ${orders.status} in (${sql.join(PAID_STATUSES.map((s) => sql`${s}`), sql`, `)})
+       and ${orders.status} in (${sql.join(
+         PAID_STATUSES.map((s) => sql`${s}`),
+         sql`, `,
+       )})
      group by grouping sets ((${day}), ())`);
-  const rows = res.rows.map((r) => ({ day: r.day, gmv: Number(r.gmv), orders: r.orders, payingShoppers: r.payingShoppers }));
+  const rows = res.rows.map((r) => ({
+    day: r.day,
+    gmv: Number(r.gmv),
+    orders: r.orders,
+    payingShoppers: r.payingShoppers,
+  }));
   const total = rows.find((r) => r.day === null) ?? { gmv: 0, orders: 0, payingShoppers: 0 };
   return {
     total: { gmv: total.gmv, orders: total.orders, payingShoppers: total.payingShoppers },
@@ -526,7 +722,13 @@ export async function paidOrderStats(tx: Executor, shopId: string, from: Date, t
 
 /** The best-selling products among orders paid in [from, to), by line total (items only, no shipping). */
 export async function topProducts(tx: Executor, shopId: string, from: Date, to: Date, limit = 10) {
-  const res = await tx.execute<{ productId: string; title: string; imageUrl: string | null; quantity: string; gmv: string }>(sql`
+  const res = await tx.execute<{
+    productId: string;
+    title: string;
+    imageUrl: string | null;
+    quantity: string;
+    gmv: string;
+  }>(sql`
     select l.product_id as "productId",
            (array_agg(l.title order by o.paid_at desc))[1] as "title",
            (array_agg(l.image_url order by o.paid_at desc))[1] as "imageUrl",
@@ -536,9 +738,18 @@ export async function topProducts(tx: Executor, shopId: string, from: Date, to: 
       join ${orders} o on o.shop_id = l.shop_id and o.id = l.order_id
      where o.shop_id = ${shopId} and l.shop_id = ${shopId}
        and o.paid_at >= ${from.toISOString()}::timestamptz and o.paid_at < ${to.toISOString()}::timestamptz
-       and o.status in (${sql.join(PAID_STATUSES.map((s) => sql`${s}`), sql`, `)})
+       and o.status in (${sql.join(
+         PAID_STATUSES.map((s) => sql`${s}`),
+         sql`, `,
+       )})
      group by l.product_id
      order by 5 desc, 4 desc, 1
      limit ${limit}`);
-  return res.rows.map((r) => ({ productId: r.productId, title: r.title, imageUrl: r.imageUrl, quantity: Number(r.quantity), gmv: Number(r.gmv) }));
+  return res.rows.map((r) => ({
+    productId: r.productId,
+    title: r.title,
+    imageUrl: r.imageUrl,
+    quantity: Number(r.quantity),
+    gmv: Number(r.gmv),
+  }));
 }

@@ -11,5 +11,11 @@ export const paymentsModule: Module = {
     setupPayments(db, config);
   },
   routes: paymentsRoutes,
-  jobs: ({ db }) => [{ name: 'payments.execute-refund', maxAttempts: 10, handle: (p) => executeRefund(db, (p as { refundId: string }).refundId) }],
+  jobs: ({ db }) => [
+    {
+      name: 'payments.execute-refund',
+      maxAttempts: 10,
+      handle: (p) => executeRefund(db, (p as { refundId: string }).refundId),
+    },
+  ],
 };

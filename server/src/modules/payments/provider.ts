@@ -17,11 +17,19 @@ export interface PaymentProvider {
   /** Where the shopper pays an open charge. */
   payUrl(providerRef: string): string;
   /** Checks a notification's signature over the raw body and reads it; throws when it is not genuine. */
-  verifyNotification(headers: Record<string, string | string[] | undefined>, rawBody: string): Promise<ProviderNotification>;
+  verifyNotification(
+    headers: Record<string, string | string[] | undefined>,
+    rawBody: string,
+  ): Promise<ProviderNotification>;
   /** Asks the provider for a charge's state (reconciliation, a shopper returning before the notification). */
   query(providerRef: string): Promise<{ status: 'pending' | 'succeeded' | 'closed'; amount: number }>;
   /** Starts a refund of part or all of a charge; the result arrives as a notification. Idempotent by refundId. */
-  refund(input: { refundId: string; providerRef: string; amount: number; notifyUrl: string }): Promise<{ providerRef: string }>;
+  refund(input: {
+    refundId: string;
+    providerRef: string;
+    amount: number;
+    notifyUrl: string;
+  }): Promise<{ providerRef: string }>;
 }
 
 export interface ProviderNotification {

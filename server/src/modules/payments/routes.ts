@@ -18,7 +18,10 @@ export async function paymentsRoutes(app: App, { db }: ModuleContext) {
     try {
       done(null, JSON.parse(body as string));
     } catch {
-      done(new AppError(400, 'validation_failed', {}, [{ field: 'body', code: 'invalid_json', message: 'invalid JSON' }]), undefined);
+      done(
+        new AppError(400, 'validation_failed', {}, [{ field: 'body', code: 'invalid_json', message: 'invalid JSON' }]),
+        undefined,
+      );
     }
   });
 
@@ -46,7 +49,13 @@ export async function paymentsRoutes(app: App, { db }: ModuleContext) {
         summary: 'A payment of the signed-in shopper, with where to pay it while pending',
         params: z.object({ paymentId: z.string().min(1).max(64) }),
         response: {
-          200: z.object({ id: z.string(), amount: z.number().int(), currency: z.string(), status: z.enum(['pending', 'succeeded', 'closed']), payUrl: z.string().nullable() }),
+          200: z.object({
+            id: z.string(),
+            amount: z.number().int(),
+            currency: z.string(),
+            status: z.enum(['pending', 'succeeded', 'closed']),
+            payUrl: z.string().nullable(),
+          }),
         },
       },
     },
@@ -59,7 +68,10 @@ export async function paymentsRoutes(app: App, { db }: ModuleContext) {
         amount: p.amount,
         currency: p.currency,
         status: p.status,
-        payUrl: p.status === 'pending' ? await payments.startCharge(db, p.id, { description: p.id, returnUrl: '/m/orders?paid=1' }) : null,
+        payUrl:
+          p.status === 'pending'
+            ? await payments.startCharge(db, p.id, { description: p.id, returnUrl: '/m/orders?paid=1' })
+            : null,
       };
     },
   );

@@ -15,7 +15,10 @@ export const payments = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     paidAt: timestamp({ withTimezone: true }),
   },
-  (t) => [index('payments_account_idx').on(t.accountId, t.createdAt), check('payments_amount_positive', sql`${t.amount} > 0`)],
+  (t) => [
+    index('payments_account_idx').on(t.accountId, t.createdAt),
+    check('payments_amount_positive', sql`${t.amount} > 0`),
+  ],
 );
 
 /** How a payment splits over orders. */
@@ -55,10 +58,14 @@ export const refunds = pgTable(
 );
 
 /** Every verified provider notification, once: duplicates are recognised here. */
-export const paymentNotifications = pgTable('payment_notifications', {
-  provider: text().notNull(),
-  id: text().notNull(),
-  type: text().notNull(),
-  receivedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-  outcome: text().notNull(),
-}, (t) => [primaryKey({ columns: [t.provider, t.id] })]);
+export const paymentNotifications = pgTable(
+  'payment_notifications',
+  {
+    provider: text().notNull(),
+    id: text().notNull(),
+    type: text().notNull(),
+    receivedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    outcome: text().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.provider, t.id] })],
+);

@@ -16,8 +16,14 @@ defineMessages({
   'payments.bad_signature': { 'zh-CN': '支付通知签名无效', 'en-US': 'The payment notification signature is invalid' },
   'payments.amount_mismatch': { 'zh-CN': '支付金额与订单不符', 'en-US': 'The amount paid does not match' },
   'payments.not_payable': { 'zh-CN': '该笔支付已关闭', 'en-US': 'This payment can no longer be paid' },
-  'payments.not_refundable': { 'zh-CN': '该笔支付尚未成功，无法退款', 'en-US': 'This payment has not succeeded; nothing to refund' },
-  'payments.refund_exceeds_paid': { 'zh-CN': '退款金额不能超过实付金额', 'en-US': 'A refund cannot exceed what was paid' },
+  'payments.not_refundable': {
+    'zh-CN': '该笔支付尚未成功，无法退款',
+    'en-US': 'This payment has not succeeded; nothing to refund',
+  },
+  'payments.refund_exceeds_paid': {
+    'zh-CN': '退款金额不能超过实付金额',
+    'en-US': 'A refund cannot exceed what was paid',
+  },
   'payments.unknown_provider': { 'zh-CN': '未知的支付渠道', 'en-US': 'Unknown payment provider' },
 });
 
@@ -67,13 +73,26 @@ export async function createPayment(
   reg().provider(code);
   const amount = sum(input.allocations.map((a) => a.amount));
   const paymentId = newId('pay');
-  await tx.insert(payments).values({ id: paymentId, accountId: input.accountId, amount, currency: CURRENCY, status: 'pending', provider: code });
+  await tx
+    .insert(payments)
+    .values({
+      id: paymentId,
+      accountId: input.accountId,
+      amount,
+      currency: CURRENCY,
+      status: 'pending',
+      provider: code,
+    });
   await tx.insert(paymentAllocations).values(input.allocations.map((a) => ({ paymentId, ...a })));
   return { paymentId, amount };
 }
 
 /** Starts (once) the provider's charge for a pending payment; returns where the shopper pays. */
-export async function startCharge(db: Db, paymentId: string, opts: { description: string; returnUrl: string }): Promise<string> {
+export async function startCharge(
+  db: Db,
+  paymentId: string,
+  opts: { description: string; returnUrl: string },
+): Promise<string> {
   const p = await getPayment(db, paymentId);
   if (p.status !== 'pending') throw new AppError(409, 'payments.not_payable');
   const provider = reg().provider(p.provider);
@@ -132,7 +151,10 @@ async function applyCharge(tx: Tx, code: string, note: ProviderNotification) {
   if (!p || p.provider !== code || p.providerRef !== note.providerRef) throw notFound('payment');
   if (note.amount !== p.amount || note.currency !== p.currency) throw new AppError(400, 'payments.amount_mismatch');
   if (p.status === 'succeeded') return;
-  await tx.update(payments).set({ status: 'succeeded', paidAt: sql`now()` }).where(eq(payments.id, p.id));
+  await tx
+    .update(payments)
+    .set({ status: 'succeeded', paidAt: sql`now()` })
+    .where(eq(payments.id, p.id));
   const allocations = await tx.select().from(paymentAllocations).where(eq(paymentAllocations.paymentId, p.id));
   await emit(tx, 'payment.succeeded', {
     paymentId: p.id,
@@ -147,11 +169,22 @@ async function applyRefund(tx: Tx, note: ProviderNotification) {
   if (!r) throw notFound('refund');
   if (note.amount !== r.amount) throw new AppError(400, 'payments.amount_mismatch');
   if (r.status === 'succeeded') return;
-  await tx.update(refunds).set({ status: 'succeeded', succeededAt: sql`now()`, providerRef: note.providerRef }).where(eq(refunds.id, r.id));
+  await tx
+    .update(refunds)
+    .set({ status: 'succeeded', succeededAt: sql`now()`, providerRef: note.providerRef })
+    .where(eq(refunds.id, r.id));
   await emit(
     tx,
     'refund.succeeded',
-    { refundId: r.id, paymentId: r.paymentId, shopId: r.shopId, orderId: r.orderId, caseId: r.caseId, amount: r.amount, reason: r.reason },
+    {
+      refundId: r.id,
+      paymentId: r.paymentId,
+      shopId: r.shopId,
+      orderId: r.orderId,
+      caseId: r.caseId,
+      amount: r.amount,
+      reason: r.reason,
+    },
     r.shopId,
   );
 }
@@ -199,18 +232,26 @@ export async function executeRefund(db: Db, refundId: string): Promise<void> {
   const [r] = await db.select().from(refunds).where(eq(refunds.id, refundId));
   if (!r || r.status !== 'pending') return;
   const p = await getPayment(db, r.paymentId);
-  const res = await reg().provider(p.provider).refund({ refundId: r.id, providerRef: p.providerRef!, amount: r.amount, notifyUrl: reg().notifyUrl(p.provider) });
+  const res = await reg()
+    .provider(p.provider)
+    .refund({ refundId: r.id, providerRef: p.providerRef!, amount: r.amount, notifyUrl: reg().notifyUrl(p.provider) });
   await db.update(refunds).set({ providerRef: res.providerRef }).where(eq(refunds.id, r.id));
 }
 
 /** What has been refunded or is being refunded for an order. */
 export async function refundsOf(db: Executor, shopId: string, orderId: string) {
-  return db.select().from(refunds).where(and(eq(refunds.shopId, shopId), eq(refunds.orderId, orderId)));
+  return db
+    .select()
+    .from(refunds)
+    .where(and(eq(refunds.shopId, shopId), eq(refunds.orderId, orderId)));
 }
 
 /** Lets a pending payment lapse (its orders were cancelled before it was paid). */
 export async function closeIfPending(tx: Tx, paymentId: string) {
-  await tx.update(payments).set({ status: 'closed' }).where(and(eq(payments.id, paymentId), eq(payments.status, 'pending')));
+  await tx
+    .update(payments)
+    .set({ status: 'closed' })
+    .where(and(eq(payments.id, paymentId), eq(payments.status, 'pending')));
 }
 
 /**

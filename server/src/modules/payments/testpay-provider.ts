@@ -24,16 +24,33 @@ export function testpayProvider(db: Db, secret: () => Promise<string>): PaymentP
     async verifyNotification(headers, rawBody) {
       const header = headers[testpay.SIGNATURE_HEADER];
       const n = testpay.verify(await secret(), rawBody, typeof header === 'string' ? header : undefined);
-      return { id: n.id, type: n.type, merchantRef: n.merchantRef, providerRef: n.ref, amount: n.amount, currency: n.currency };
+      return {
+        id: n.id,
+        type: n.type,
+        merchantRef: n.merchantRef,
+        providerRef: n.ref,
+        amount: n.amount,
+        currency: n.currency,
+      };
     },
     async query(providerRef) {
       const tx = await testpay.getTransaction(db, providerRef);
-      return { status: tx.status === 'succeeded' ? 'succeeded' : tx.status === 'closed' ? 'closed' : 'pending', amount: tx.amount };
+      return {
+        status: tx.status === 'succeeded' ? 'succeeded' : tx.status === 'closed' ? 'closed' : 'pending',
+        amount: tx.amount,
+      };
     },
     async refund(input) {
-      const [existing] = await db.select().from(testpayTransactions).where(eq(testpayTransactions.merchantRef, input.refundId));
+      const [existing] = await db
+        .select()
+        .from(testpayTransactions)
+        .where(eq(testpayTransactions.merchantRef, input.refundId));
       if (existing) return { providerRef: existing.ref };
-      const { ref } = await testpay.refund(db, { chargeRef: input.providerRef, merchantRef: input.refundId, amount: input.amount, notifyUrl: input.notifyUrl }, 2);
+      const { ref } = await testpay.refund(
+        db,
+        { chargeRef: input.providerRef, merchantRef: input.refundId, amount: input.amount, notifyUrl: input.notifyUrl },
+        2,
+      );
       return { providerRef: ref };
     },
   };

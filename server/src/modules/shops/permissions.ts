@@ -19,7 +19,14 @@ export const PERMISSIONS = [
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-export const ROLES = ['owner', 'operations', 'customer_service', 'warehouse', 'store_manager', 'shopping_guide'] as const;
+export const ROLES = [
+  'owner',
+  'operations',
+  'customer_service',
+  'warehouse',
+  'store_manager',
+  'shopping_guide',
+] as const;
 export type Role = (typeof ROLES)[number];
 
 /** What each role may do in a shop's workbench. */
@@ -39,7 +46,14 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'aftersales.manage',
     'service.chat',
   ],
-  customer_service: ['shop.view', 'products.read', 'orders.read', 'aftersales.manage', 'service.chat', 'customers.read'],
+  customer_service: [
+    'shop.view',
+    'products.read',
+    'orders.read',
+    'aftersales.manage',
+    'service.chat',
+    'customers.read',
+  ],
   warehouse: ['shop.view', 'products.read', 'orders.read', 'fulfilment.manage', 'stock.read', 'stock.write'],
   store_manager: [
     'shop.view',

@@ -10,7 +10,6 @@ import { shopAccess } from './access.js';
 import { PERMISSIONS, ROLE_PERMISSIONS, ROLES, SHOP_CATEGORIES, SHOP_CATEGORY_CODES } from './permissions.js';
 import * as shops from './service.js';
 
-
 const shopIdParams = z.object({ shopId: z.string().min(1).max(64) });
 const staffRole = z.enum(ROLES).exclude(['owner']);
 const membership = z.object({ shop: shops.shopView, role: z.enum(ROLES), permissions: z.array(z.enum(PERMISSIONS)) });
@@ -30,7 +29,10 @@ const invitationView = z.object({
   createdAt: z.iso.datetime(),
   expiresAt: z.iso.datetime(),
 });
-const phone = z.string().trim().regex(/^[0-9+\-\s()]{5,20}$/, 'format.phone');
+const phone = z
+  .string()
+  .trim()
+  .regex(/^[0-9+\-\s()]{5,20}$/, 'format.phone');
 
 export async function shopsRoutes(app: App, ctx: ModuleContext) {
   const { db, config } = ctx;
@@ -41,7 +43,11 @@ export async function shopsRoutes(app: App, ctx: ModuleContext) {
       schema: {
         tags: ['shops'],
         summary: 'Staff roles and their permissions',
-        response: { 200: z.object({ items: z.array(z.object({ role: z.enum(ROLES), permissions: z.array(z.enum(PERMISSIONS)) })) }) },
+        response: {
+          200: z.object({
+            items: z.array(z.object({ role: z.enum(ROLES), permissions: z.array(z.enum(PERMISSIONS)) })),
+          }),
+        },
       },
     },
     async () => ({ items: ROLES.map((role) => ({ role, permissions: [...ROLE_PERMISSIONS[role]] })) }),
@@ -92,7 +98,11 @@ export async function shopsRoutes(app: App, ctx: ModuleContext) {
   app.get(
     '/api/me/shops',
     {
-      schema: { tags: ['shops'], summary: 'Shops the account owns or works for', response: { 200: z.object({ items: z.array(membership) }) } },
+      schema: {
+        tags: ['shops'],
+        summary: 'Shops the account owns or works for',
+        response: { 200: z.object({ items: z.array(membership) }) },
+      },
     },
     async (request) => ({ items: await shops.myShops(db, requirePrincipal(request).accountId) }),
   );
@@ -160,7 +170,13 @@ export async function shopsRoutes(app: App, ctx: ModuleContext) {
             permissions: z.array(z.enum(PERMISSIONS)),
             counts: z.object({ members: z.number().int(), pendingInvitations: z.number().int() }),
             activity: z.array(
-              z.object({ id: z.string(), type: z.string(), summary: z.string(), actorName: z.string().nullable(), at: z.iso.datetime() }),
+              z.object({
+                id: z.string(),
+                type: z.string(),
+                summary: z.string(),
+                actorName: z.string().nullable(),
+                at: z.iso.datetime(),
+              }),
             ),
           }),
         },
@@ -187,7 +203,11 @@ export async function shopsRoutes(app: App, ctx: ModuleContext) {
         summary: 'Edit shop details',
         params: shopIdParams,
         body: z
-          .object({ name: z.string().trim().min(2).max(40), contactName: z.string().trim().min(1).max(40), contactPhone: phone })
+          .object({
+            name: z.string().trim().min(2).max(40),
+            contactName: z.string().trim().min(1).max(40),
+            contactPhone: phone,
+          })
           .partial()
           .refine((b) => Object.keys(b).length > 0, 'nothing to change'),
         response: { 200: z.object({ shop: shops.shopView }) },
@@ -200,7 +220,13 @@ export async function shopsRoutes(app: App, ctx: ModuleContext) {
     '/api/shops/:shopId/members',
     {
       config: { permission: 'staff.manage' },
-      schema: { tags: ['workbench'], summary: 'Staff of the shop', params: shopIdParams, querystring: pageQuery, response: { 200: pageOf(memberView) } },
+      schema: {
+        tags: ['workbench'],
+        summary: 'Staff of the shop',
+        params: shopIdParams,
+        querystring: pageQuery,
+        response: { 200: pageOf(memberView) },
+      },
     },
     async (request) => shops.listMembers(db, shopAccess(request), request.query),
   );
@@ -222,7 +248,10 @@ export async function shopsRoutes(app: App, ctx: ModuleContext) {
   );
   app.delete(
     '/api/shops/:shopId/members/:accountId',
-    { config: { permission: 'staff.manage' }, schema: { tags: ['workbench'], summary: 'Remove a member (access ends at once)', params: memberParams } },
+    {
+      config: { permission: 'staff.manage' },
+      schema: { tags: ['workbench'], summary: 'Remove a member (access ends at once)', params: memberParams },
+    },
     async (request, reply) => {
       await shops.removeMember(db, shopAccess(request), request.params.accountId);
       return reply.code(204).send();
@@ -233,7 +262,13 @@ export async function shopsRoutes(app: App, ctx: ModuleContext) {
     '/api/shops/:shopId/invitations',
     {
       config: { permission: 'staff.manage' },
-      schema: { tags: ['workbench'], summary: 'Invitations sent', params: shopIdParams, querystring: pageQuery, response: { 200: pageOf(invitationView) } },
+      schema: {
+        tags: ['workbench'],
+        summary: 'Invitations sent',
+        params: shopIdParams,
+        querystring: pageQuery,
+        response: { 200: pageOf(invitationView) },
+      },
     },
     async (request) => shops.listInvitations(db, shopAccess(request), request.query),
   );
@@ -255,7 +290,11 @@ export async function shopsRoutes(app: App, ctx: ModuleContext) {
     '/api/shops/:shopId/invitations/:invitationId',
     {
       config: { permission: 'staff.manage' },
-      schema: { tags: ['workbench'], summary: 'Revoke a pending invitation', params: shopIdParams.extend({ invitationId: z.string().min(1).max(64) }) },
+      schema: {
+        tags: ['workbench'],
+        summary: 'Revoke a pending invitation',
+        params: shopIdParams.extend({ invitationId: z.string().min(1).max(64) }),
+      },
     },
     async (request, reply) => {
       await shops.revokeInvitation(db, shopAccess(request), request.params.invitationId);
@@ -264,7 +303,11 @@ export async function shopsRoutes(app: App, ctx: ModuleContext) {
   );
 
   // ---- platform operator
-  const adminShop = shops.shopView.extend({ ownerName: z.string(), ownerEmail: z.string().nullable(), ownerMobile: z.string().nullable() });
+  const adminShop = shops.shopView.extend({
+    ownerName: z.string(),
+    ownerEmail: z.string().nullable(),
+    ownerMobile: z.string().nullable(),
+  });
   app.get(
     '/api/admin/shop-applications',
     {
@@ -283,7 +326,14 @@ export async function shopsRoutes(app: App, ctx: ModuleContext) {
   const applicationParams = z.object({ shopId: z.string().min(1).max(64) });
   app.post(
     '/api/admin/shop-applications/:shopId/approve',
-    { schema: { tags: ['admin'], summary: 'Approve: the shop opens', params: applicationParams, response: { 200: z.object({ shop: shops.shopView }) } } },
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Approve: the shop opens',
+        params: applicationParams,
+        response: { 200: z.object({ shop: shops.shopView }) },
+      },
+    },
     async (request) => ({
       shop: await shops.review(db, requirePrincipal(request, ['operator']), request.params.shopId, { approve: true }),
     }),

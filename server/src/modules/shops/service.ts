@@ -18,12 +18,18 @@ import { shopInvitations, shopMembers, shops } from './schema.js';
 export const INVITATION_DAYS = 7;
 
 defineMessages({
-  'shops.not_active': { 'zh-CN': '店铺尚未开通，无法使用此功能', 'en-US': 'The shop is not open yet; this is not available' },
+  'shops.not_active': {
+    'zh-CN': '店铺尚未开通，无法使用此功能',
+    'en-US': 'The shop is not open yet; this is not available',
+  },
   'shops.not_pending': { 'zh-CN': '该申请已审核过', 'en-US': 'This application has already been reviewed' },
   'shops.name_taken': { 'zh-CN': '店铺名称已被使用', 'en-US': 'This shop name is already taken' },
   'shops.owner_immutable': { 'zh-CN': '不能修改或移除店主', 'en-US': 'The owner cannot be changed or removed' },
   'shops.already_member': { 'zh-CN': '对方已是本店成员', 'en-US': 'This person is already a member of the shop' },
-  'shops.already_invited': { 'zh-CN': '已向对方发出邀请，等待接受', 'en-US': 'This person already has a pending invitation' },
+  'shops.already_invited': {
+    'zh-CN': '已向对方发出邀请，等待接受',
+    'en-US': 'This person already has a pending invitation',
+  },
   'shops.invitation_not_for_you': {
     'zh-CN': '该邀请不是发给当前账号的',
     'en-US': 'This invitation was sent to someone else',
@@ -104,7 +110,8 @@ export async function authorize(
   if (!row) throw forbidden();
   const permissions = ROLE_PERMISSIONS[row.role as Role] ?? [];
   if (!permissions.includes(permission)) throw forbidden();
-  if (row.status !== 'active' && !opts.allowInactive) throw new AppError(409, 'shops.not_active', { status: row.status });
+  if (row.status !== 'active' && !opts.allowInactive)
+    throw new AppError(409, 'shops.not_active', { status: row.status });
   return { shopId, accountId: principal.accountId, role: row.role as Role, permissions, shopStatus: row.status };
 }
 
@@ -129,7 +136,10 @@ export async function apply(db: Db, dataDir: string, principal: Principal, input
         .select({ id: shops.id })
         .from(shops)
         .where(and(sql`lower(${shops.name}) = lower(${input.name})`, inArray(shops.status, ['pending', 'active'])));
-      if (taken) throw new AppError(409, 'shops.name_taken', {}, [{ field: 'body.name', code: 'taken', message: 'shops.name_taken' }]);
+      if (taken)
+        throw new AppError(409, 'shops.name_taken', {}, [
+          { field: 'body.name', code: 'taken', message: 'shops.name_taken' },
+        ]);
       const id = newId('shop');
       const [row] = await tx
         .insert(shops)
@@ -260,7 +270,12 @@ export async function respondToInvitation(db: Db, principal: Principal, invitati
         .insert(shopMembers)
         .values({ shopId: inv.shopId, accountId: principal.accountId, role: inv.role, invitedBy: inv.invitedBy })
         .onConflictDoNothing();
-      await emit(tx, 'staff.joined', { shopId: inv.shopId, accountId: principal.accountId, role: inv.role, actorId: principal.accountId }, inv.shopId);
+      await emit(
+        tx,
+        'staff.joined',
+        { shopId: inv.shopId, accountId: principal.accountId, role: inv.role, actorId: principal.accountId },
+        inv.shopId,
+      );
     }
     return { shopId: inv.shopId, role: inv.role as Role };
   });
@@ -298,10 +313,18 @@ export async function updateShop(
             inArray(shops.status, ['pending', 'active']),
           ),
         );
-      if (taken) throw new AppError(409, 'shops.name_taken', {}, [{ field: 'body.name', code: 'taken', message: 'shops.name_taken' }]);
+      if (taken)
+        throw new AppError(409, 'shops.name_taken', {}, [
+          { field: 'body.name', code: 'taken', message: 'shops.name_taken' },
+        ]);
     }
     const [row] = await tx.update(shops).set(patch).where(eq(shops.id, access.shopId)).returning();
-    await emit(tx, 'shop.updated', { shopId: access.shopId, fields: Object.keys(patch), actorId: access.accountId }, access.shopId);
+    await emit(
+      tx,
+      'shop.updated',
+      { shopId: access.shopId, fields: Object.keys(patch), actorId: access.accountId },
+      access.shopId,
+    );
     return toShopView(row!);
   });
 }
@@ -350,7 +373,12 @@ export async function changeRole(db: Db, access: ShopAccess, accountId: string, 
       .set({ role })
       .where(and(eq(shopMembers.shopId, access.shopId), eq(shopMembers.accountId, accountId)))
       .returning();
-    await emit(tx, 'staff.role_changed', { shopId: access.shopId, accountId, role, actorId: access.accountId }, access.shopId);
+    await emit(
+      tx,
+      'staff.role_changed',
+      { shopId: access.shopId, accountId, role, actorId: access.accountId },
+      access.shopId,
+    );
     return memberView(member!, account);
   });
 }
@@ -358,7 +386,9 @@ export async function changeRole(db: Db, access: ShopAccess, accountId: string, 
 export async function removeMember(db: Db, access: ShopAccess, accountId: string): Promise<void> {
   await withShop(db, access.shopId, async (tx) => {
     const { member } = await lockMember(tx, accountId);
-    await tx.delete(shopMembers).where(and(eq(shopMembers.shopId, access.shopId), eq(shopMembers.accountId, accountId)));
+    await tx
+      .delete(shopMembers)
+      .where(and(eq(shopMembers.shopId, access.shopId), eq(shopMembers.accountId, accountId)));
     await emit(
       tx,
       'staff.removed',
@@ -405,15 +435,33 @@ export async function invite(db: Db, access: ShopAccess, input: { identifier: st
       .from(shopMembers)
       .innerJoin(accounts, eq(accounts.id, shopMembers.accountId))
       .where(or(eq(accounts.email, identifier), eq(accounts.mobile, identifier)));
-    if (member) throw new AppError(409, 'shops.already_member', {}, [{ field: 'body.identifier', code: 'member', message: 'shops.already_member' }]);
+    if (member)
+      throw new AppError(409, 'shops.already_member', {}, [
+        { field: 'body.identifier', code: 'member', message: 'shops.already_member' },
+      ]);
     const expiresAt = new Date(Date.now() + INVITATION_DAYS * 86_400_000);
     const [row] = await tx
       .insert(shopInvitations)
-      .values({ shopId: access.shopId, id: newId('inv'), identifier, role: input.role, invitedBy: access.accountId, expiresAt })
+      .values({
+        shopId: access.shopId,
+        id: newId('inv'),
+        identifier,
+        role: input.role,
+        invitedBy: access.accountId,
+        expiresAt,
+      })
       .onConflictDoNothing()
       .returning();
-    if (!row) throw new AppError(409, 'shops.already_invited', {}, [{ field: 'body.identifier', code: 'invited', message: 'shops.already_invited' }]);
-    await emit(tx, 'staff.invited', { shopId: access.shopId, invitationId: row.id, identifier, role: input.role, actorId: access.accountId }, access.shopId);
+    if (!row)
+      throw new AppError(409, 'shops.already_invited', {}, [
+        { field: 'body.identifier', code: 'invited', message: 'shops.already_invited' },
+      ]);
+    await emit(
+      tx,
+      'staff.invited',
+      { shopId: access.shopId, invitationId: row.id, identifier, role: input.role, actorId: access.accountId },
+      access.shopId,
+    );
     await enqueue(tx, 'shops.expire-invitation', { shopId: access.shopId, invitationId: row.id }, { runAt: expiresAt });
     return invitationView(row);
   });
@@ -427,7 +475,12 @@ export async function revokeInvitation(db: Db, access: ShopAccess, invitationId:
       .where(and(eq(shopInvitations.id, invitationId), eq(shopInvitations.status, 'pending')))
       .returning();
     if (!row) throw notFound('invitation');
-    await emit(tx, 'staff.invitation_revoked', { shopId: access.shopId, invitationId, identifier: row.identifier, actorId: access.accountId }, access.shopId);
+    await emit(
+      tx,
+      'staff.invitation_revoked',
+      { shopId: access.shopId, invitationId, identifier: row.identifier, actorId: access.accountId },
+      access.shopId,
+    );
   });
 }
 

@@ -42,7 +42,9 @@ describe('onboarding', () => {
     expect(approved.body.shop.status).toBe('active');
     expect((await operator.post(`/api/admin/shop-applications/${shopId}/approve`)).status).toBe(409);
     const mine = await owner.client.get('/api/me/shops');
-    expect(mine.body.items).toEqual([expect.objectContaining({ role: 'owner', shop: expect.objectContaining({ id: shopId, status: 'active' }) })]);
+    expect(mine.body.items).toEqual([
+      expect.objectContaining({ role: 'owner', shop: expect.objectContaining({ id: shopId, status: 'active' }) }),
+    ]);
     expect((await owner.client.get(`/api/shops/${shopId}/members`)).status).toBe(200);
   });
 
@@ -53,7 +55,9 @@ describe('onboarding', () => {
     const noReason = await operator.post(`/api/admin/shop-applications/${body.shop.id}/reject`, {});
     expect(noReason.status).toBe(400);
     expect(noReason.body.errors[0].field).toBe('body.reason');
-    const rejected = await operator.post(`/api/admin/shop-applications/${body.shop.id}/reject`, { reason: '营业执照不清晰' });
+    const rejected = await operator.post(`/api/admin/shop-applications/${body.shop.id}/reject`, {
+      reason: '营业执照不清晰',
+    });
     expect(rejected.body.shop).toMatchObject({ status: 'rejected', rejectReason: '营业执照不清晰' });
     expect((await owner.client.get('/api/me/shops')).body.items[0].shop.rejectReason).toBe('营业执照不清晰');
   });
@@ -66,10 +70,20 @@ describe('onboarding', () => {
     expect((await merchant.client.get('/api/admin/shop-applications')).status).toBe(403);
     expect((await p.client().get('/api/admin/shop-applications')).status).toBe(401);
     const before = (await p.db.execute<{ n: number }>(sql`select count(*)::int n from shops`)).rows[0]!.n;
-    const bad = await merchant.client.post('/api/shop-applications', { ...application(), licenceNo: '123', mainCategory: 'weapons' });
+    const bad = await merchant.client.post('/api/shop-applications', {
+      ...application(),
+      licenceNo: '123',
+      mainCategory: 'weapons',
+    });
     expect(bad.status).toBe(400);
-    expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['body.licenceNo', 'body.mainCategory']);
-    const badLogo = await merchant.client.post('/api/shop-applications', { ...application(), logo: 'data:image/png;base64,aGVsbG8=' });
+    expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual([
+      'body.licenceNo',
+      'body.mainCategory',
+    ]);
+    const badLogo = await merchant.client.post('/api/shop-applications', {
+      ...application(),
+      logo: 'data:image/png;base64,aGVsbG8=',
+    });
     expect(badLogo.status).toBe(400);
     expect(badLogo.body.errors[0]).toMatchObject({ field: 'body.logo', code: 'invalid_image' });
     const name = `Dup ${Date.now()}`;
@@ -85,10 +99,16 @@ describe('staff and roles', () => {
   it('the owner invites customer service, who joins and sees only what the role allows', async () => {
     const owner = await p.shopOwner();
     const csEmail = uniqueEmail('cs');
-    const invited = await owner.client.post(`/api/shops/${owner.shopId}/invitations`, { identifier: csEmail.toUpperCase(), role: 'customer_service' });
+    const invited = await owner.client.post(`/api/shops/${owner.shopId}/invitations`, {
+      identifier: csEmail.toUpperCase(),
+      role: 'customer_service',
+    });
     expect(invited.status).toBe(201);
     expect(invited.body).toMatchObject({ identifier: csEmail, status: 'pending' });
-    const again = await owner.client.post(`/api/shops/${owner.shopId}/invitations`, { identifier: csEmail, role: 'warehouse' });
+    const again = await owner.client.post(`/api/shops/${owner.shopId}/invitations`, {
+      identifier: csEmail,
+      role: 'warehouse',
+    });
     expect(again.status).toBe(409);
 
     const cs = await p.signUp('merchant', csEmail);
@@ -105,15 +125,30 @@ describe('staff and roles', () => {
     const staffPage = await cs.client.get(`/api/shops/${owner.shopId}/members`);
     expect(staffPage.status).toBe(403);
     expect(staffPage.body.code).toBe('forbidden');
-    expect((await cs.client.post(`/api/shops/${owner.shopId}/invitations`, { identifier: uniqueEmail(), role: 'operations' })).status).toBe(403);
+    expect(
+      (
+        await cs.client.post(`/api/shops/${owner.shopId}/invitations`, {
+          identifier: uniqueEmail(),
+          role: 'operations',
+        })
+      ).status,
+    ).toBe(403);
 
     const members = await owner.client.get(`/api/shops/${owner.shopId}/members`);
     expect(members.body.items.map((m: { role: string }) => m.role).sort()).toEqual(['customer_service', 'owner']);
 
     // Promote, then remove: access follows at once.
-    expect((await owner.client.patch(`/api/shops/${owner.shopId}/members/${cs.accountId}`, { role: 'operations' })).body.role).toBe('operations');
-    expect((await owner.client.patch(`/api/shops/${owner.shopId}/members/${owner.accountId}`, { role: 'operations' })).status).toBe(409);
-    expect((await owner.client.patch(`/api/shops/${owner.shopId}/members/${cs.accountId}`, { role: 'owner' })).status).toBe(400);
+    expect(
+      (await owner.client.patch(`/api/shops/${owner.shopId}/members/${cs.accountId}`, { role: 'operations' })).body
+        .role,
+    ).toBe('operations');
+    expect(
+      (await owner.client.patch(`/api/shops/${owner.shopId}/members/${owner.accountId}`, { role: 'operations' }))
+        .status,
+    ).toBe(409);
+    expect(
+      (await owner.client.patch(`/api/shops/${owner.shopId}/members/${cs.accountId}`, { role: 'owner' })).status,
+    ).toBe(400);
     expect((await owner.client.delete(`/api/shops/${owner.shopId}/members/${cs.accountId}`)).status).toBe(204);
     expect((await cs.client.get(`/api/shops/${owner.shopId}/overview`)).status).toBe(403);
     expect((await cs.client.get('/api/me/shops')).body.items).toEqual([]);
@@ -131,20 +166,27 @@ describe('staff and roles', () => {
     }
     const mine = await ops.client.get('/api/me/shops');
     expect(mine.body.items.map((m: { shop: { id: string } }) => m.shop.id).sort()).toEqual([a.shopId, b.shopId].sort());
-    for (const shop of [a, b]) expect((await ops.client.get(`/api/shops/${shop.shopId}/overview`)).body.shop.id).toBe(shop.shopId);
+    for (const shop of [a, b])
+      expect((await ops.client.get(`/api/shops/${shop.shopId}/overview`)).body.shop.id).toBe(shop.shopId);
   });
 
   it('a shopper account cannot join as staff; invitations can be revoked; the wrong account cannot accept', async () => {
     const owner = await p.shopOwner();
     const shopper = await p.signUp('shopper');
-    await owner.client.post(`/api/shops/${owner.shopId}/invitations`, { identifier: shopper.email, role: 'shopping_guide' });
+    await owner.client.post(`/api/shops/${owner.shopId}/invitations`, {
+      identifier: shopper.email,
+      role: 'shopping_guide',
+    });
     const [inv] = (await shopper.client.get('/api/me/invitations')).body.items;
     expect((await shopper.client.post(`/api/me/invitations/${inv.id}/accept`)).status).toBe(403);
     const stranger = await p.signUp('merchant');
     expect((await stranger.client.post(`/api/me/invitations/${inv.id}/accept`)).status).toBe(403);
     expect((await owner.client.delete(`/api/shops/${owner.shopId}/invitations/${inv.id}`)).status).toBe(204);
     expect((await shopper.client.get('/api/me/invitations')).body.items).toEqual([]);
-    const bad = await owner.client.post(`/api/shops/${owner.shopId}/invitations`, { identifier: 'nobody', role: 'operations' });
+    const bad = await owner.client.post(`/api/shops/${owner.shopId}/invitations`, {
+      identifier: 'nobody',
+      role: 'operations',
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.errors[0].field).toBe('body.identifier');
   });
@@ -164,9 +206,15 @@ describe('staff and roles', () => {
     expect(replay.status).toBe(201);
     expect(replay.headers['idempotent-replayed']).toBe('true');
     expect(replay.body.id).toBe((first.status === 201 ? first : second).body.id);
-    const reused = await owner.client.post(`/api/shops/${owner.shopId}/invitations`, { ...body, role: 'operations' }, headers);
+    const reused = await owner.client.post(
+      `/api/shops/${owner.shopId}/invitations`,
+      { ...body, role: 'operations' },
+      headers,
+    );
     expect(reused.status).toBe(422);
-    const n = await p.db.execute<{ n: number }>(sql`select count(*)::int n from shop_invitations where identifier = ${body.identifier}`);
+    const n = await p.db.execute<{ n: number }>(
+      sql`select count(*)::int n from shop_invitations where identifier = ${body.identifier}`,
+    );
     expect(n.rows[0]!.n).toBe(1);
   });
 });
@@ -175,7 +223,8 @@ describe('lists', () => {
   it('paginate by cursor without gaps or repeats', async () => {
     const owner = await p.shopOwner();
     const staff = await Promise.all(Array.from({ length: 4 }, () => p.signUp('merchant')));
-    for (const s of staff) await owner.client.post(`/api/shops/${owner.shopId}/invitations`, { identifier: s.email, role: 'warehouse' });
+    for (const s of staff)
+      await owner.client.post(`/api/shops/${owner.shopId}/invitations`, { identifier: s.email, role: 'warehouse' });
     for (const s of staff) {
       const [inv] = (await s.client.get('/api/me/invitations')).body.items;
       await s.client.post(`/api/me/invitations/${inv.id}/accept`);
@@ -205,7 +254,12 @@ describe('rate limits', () => {
     const c = p.client();
     const statuses: number[] = [];
     for (let i = 0; i < 22; i++) {
-      const r = await c.post('/api/auth/register', { kind: 'shopper', email: uniqueEmail('rl'), password: 'long enough', displayName: 'r' });
+      const r = await c.post('/api/auth/register', {
+        kind: 'shopper',
+        email: uniqueEmail('rl'),
+        password: 'long enough',
+        displayName: 'r',
+      });
       statuses.push(r.status);
       if (r.status === 429) {
         expect(r.headers['content-type']).toMatch(/problem\+json/);
@@ -223,10 +277,19 @@ describe('activity on the workbench home', () => {
     const { startEventBus } = await import('../../kernel/events/dispatcher.js');
     const { subscribersOf } = await import('../../app.js');
     const owner = await p.shopOwner();
-    await owner.client.post(`/api/shops/${owner.shopId}/invitations`, { identifier: uniqueEmail('act'), role: 'warehouse' });
+    await owner.client.post(`/api/shops/${owner.shopId}/invitations`, {
+      identifier: uniqueEmail('act'),
+      role: 'warehouse',
+    });
     await owner.client.patch(`/api/shops/${owner.shopId}`, { contactName: '新联系人' });
     const log = { info() {}, warn() {}, error() {}, debug() {}, child: () => log } as never;
-    const bus = await startEventBus({ db: p.db, subscribers: subscribersOf({ db: p.db, log } as never), log, workerId: 'test', pollMs: 60_000 });
+    const bus = await startEventBus({
+      db: p.db,
+      subscribers: subscribersOf({ db: p.db, log } as never),
+      log,
+      workerId: 'test',
+      pollMs: 60_000,
+    });
     try {
       while ((await bus.drain()) > 0);
     } finally {
@@ -235,7 +298,11 @@ describe('activity on the workbench home', () => {
     const en = await owner.client.get(`/api/shops/${owner.shopId}/overview`);
     const summaries = en.body.activity.map((a: { summary: string }) => a.summary);
     expect(summaries).toEqual(
-      expect.arrayContaining(['updated the shop details', expect.stringMatching(/^invited .* as warehouse$/), expect.stringMatching(/^applied to open/)]),
+      expect.arrayContaining([
+        'updated the shop details',
+        expect.stringMatching(/^invited .* as warehouse$/),
+        expect.stringMatching(/^applied to open/),
+      ]),
     );
     owner.client.locale = 'zh-CN';
     const zh = await owner.client.get(`/api/shops/${owner.shopId}/overview`);

@@ -13,7 +13,8 @@ export const testpayModule: Module = {
     {
       name: 'testpay.notify',
       maxAttempts: 10,
-      handle: async (payload) => deliverNotification(db, await testpaySecret(config.DATA_DIR), (payload as { ref: string }).ref),
+      handle: async (payload) =>
+        deliverNotification(db, await testpaySecret(config.DATA_DIR), (payload as { ref: string }).ref),
     },
   ],
 };

@@ -38,12 +38,21 @@ ${tx.returnUrl ? `<a href="${escape(tx.returnUrl)}">${t('testpay.cancel')}</a>` 
 /** TestPay's own pages, as the shopper sees them on the provider's side. */
 export async function testpayRoutes(app: App, { db }: ModuleContext) {
   const params = z.object({ ref: z.string().min(1).max(64) });
+  // The pay page's button submits an HTML form (application/x-www-form-urlencoded) with nothing
+  // in it that is read; without a parser for it a browser's press would be refused with 415.
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, _body, done) =>
+    done(null, {}),
+  );
   app.get('/testpay/pay/:ref', { schema: { hide: true, params } }, async (request, reply) => {
     const tx = await testpay.getTransaction(db, request.params.ref);
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(page(request.locale, tx));
   });
-  app.post('/testpay/pay/:ref/confirm', { schema: { hide: true, params }, config: { csrf: false } }, async (request, reply) => {
-    const returnUrl = await testpay.confirmCharge(db, request.params.ref, 2);
-    return reply.redirect(returnUrl ?? `/testpay/pay/${request.params.ref}`, 303);
-  });
+  app.post(
+    '/testpay/pay/:ref/confirm',
+    { schema: { hide: true, params }, config: { csrf: false } },
+    async (request, reply) => {
+      const returnUrl = await testpay.confirmCharge(db, request.params.ref, 2);
+      return reply.redirect(returnUrl ?? `/testpay/pay/${request.params.ref}`, 303);
+    },
+  );
 }

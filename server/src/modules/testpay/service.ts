@@ -45,7 +45,14 @@ export function verify(secret: string, body: string, header: string | undefined,
 
 export async function createCharge(
   db: Executor,
-  input: { merchantRef: string; amount: number; currency: string; description: string; notifyUrl: string; returnUrl: string },
+  input: {
+    merchantRef: string;
+    amount: number;
+    currency: string;
+    description: string;
+    notifyUrl: string;
+    returnUrl: string;
+  },
 ) {
   const ref = newId('tpc');
   await db.insert(testpayTransactions).values({ ref, kind: 'charge', status: 'created', ...input });
@@ -64,7 +71,13 @@ export async function confirmCharge(db: Db, ref: string, copies: number): Promis
     const [row] = await tx
       .update(testpayTransactions)
       .set({ status: 'succeeded', succeededAt: sql`now()` })
-      .where(and(eq(testpayTransactions.ref, ref), eq(testpayTransactions.kind, 'charge'), eq(testpayTransactions.status, 'created')))
+      .where(
+        and(
+          eq(testpayTransactions.ref, ref),
+          eq(testpayTransactions.kind, 'charge'),
+          eq(testpayTransactions.status, 'created'),
+        ),
+      )
       .returning();
     if (!row) {
       const existing = await getTransaction(tx, ref);
@@ -131,5 +144,6 @@ export async function deliverNotification(db: Db, secret: string, ref: string): 
     signal: AbortSignal.timeout(10_000),
   });
   const text = await res.text();
-  if (!res.ok || text.trim() !== 'success') throw new Error(`notify ${tx.notifyUrl} answered ${res.status} ${text.slice(0, 200)}`);
+  if (!res.ok || text.trim() !== 'success')
+    throw new Error(`notify ${tx.notifyUrl} answered ${res.status} ${text.slice(0, 200)}`);
 }
