@@ -10,18 +10,15 @@ import type { App } from '../../server/src/kernel/http/server.js';
 import { newToken } from '../../server/src/kernel/ids.js';
 import { startJobRunner } from '../../server/src/kernel/jobs/runner.js';
 
-/** What `createPlatform(config)` in server/src/app.ts returns: the app migrated and ready, not listening. */
+/** The platform migrated and ready, not yet listening. */
 export interface Platform {
   app: App;
   db: Db;
   stop(): Promise<void>;
 }
 
-/**
- * The platform as `serve` runs it — database, HTTP app, event dispatcher and job runner — from
- * the composition root's parts, for as long as app.ts does not export `createPlatform` itself.
- */
-async function composePlatform(config: Config): Promise<Platform> {
+/** The platform as `serve` runs it: database, HTTP app, event dispatcher and job runner. */
+async function createPlatform(config: Config): Promise<Platform> {
   const database = await composition.openDatabase(config);
   const { app, ctx } = await composition.buildApp(config, database.db);
   await app.ready();
@@ -45,10 +42,6 @@ async function composePlatform(config: Config): Promise<Platform> {
     },
   };
 }
-
-const createPlatform =
-  (composition as unknown as { createPlatform?: (config: Config) => Promise<Platform> }).createPlatform ??
-  composePlatform;
 
 export interface BenchPlatform extends Platform {
   /** Where it listens, e.g. http://127.0.0.1:41234 */
