@@ -552,12 +552,36 @@ export async function browse(db: Db, q: StorefrontQuery, shopId?: string) {
 }
 
 /** A product as a shopper sees it: only on shelf, in an open shop; SKUs with price and stock. */
+/**
+ * A product as a shopper sees it: only on shelf, in an open shop; SKUs with price and stock.
+ * The hottest read of the storefront: no transaction, every query names its shop explicitly
+ * (public data, read by the system role), three round trips in all.
+ */
 export async function productForShopper(db: Db, shopId: string, productId: string) {
-  const [open] = await db.select({ status: shopsTable.status }).from(shopsTable).where(eq(shopsTable.id, shopId));
-  if (open?.status !== 'active') throw notFound('product');
-  const view = await withShop(db, shopId, (tx) => loadProduct(tx, shopId, productId));
-  if (view.status !== 'on_shelf') throw notFound('product');
-  return view;
+  const [row] = await db
+    .select({ p: products })
+    .from(products)
+    .innerJoin(shopsTable, eq(shopsTable.id, products.shopId))
+    .where(
+      and(
+        eq(products.shopId, shopId),
+        eq(products.id, productId),
+        eq(products.status, 'on_shelf'),
+        eq(shopsTable.status, 'active'),
+      ),
+    );
+  if (!row) throw notFound('product');
+  const skus = await db
+    .select()
+    .from(productSkus)
+    .where(and(eq(productSkus.shopId, shopId), eq(productSkus.productId, productId)))
+    .orderBy(asc(productSkus.sort));
+  const stock = await inventory.available(
+    db,
+    shopId,
+    skus.map((s) => s.id),
+  );
+  return productView(row.p, skus, stock);
 }
 
 export interface PurchasableSku {
