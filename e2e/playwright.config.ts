@@ -53,5 +53,12 @@ export default defineConfig({
       testMatch: /mobile\..*spec\.ts/,
       use: { ...iPhone13, browserName: 'chromium', locale: 'zh-CN' },
     },
+    {
+      // The shopper's storefront /m on a phone: e2e/tests/m-*.spec.ts.
+      name: 'phone',
+      testDir: './tests',
+      testMatch: /m-.*\.spec\.ts/,
+      use: { ...iPhone13, browserName: 'chromium', locale: 'zh-CN' },
+    },
   ],
 });

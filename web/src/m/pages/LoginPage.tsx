@@ -1,6 +1,7 @@
 import { Button, Form, Input, NavBar, NoticeBar } from 'antd-mobile';
 import { useState } from 'react';
-import { Link, useNavigate } from 'react-router-dom';
+import { Link, useLocation } from 'react-router-dom';
+import { useBack } from '../components';
 import { errorMessage, formFieldErrors } from '../../api/errors';
 import { useLogin } from '../../shared/auth';
 import { LogoMark } from '../../shared/Logo';
@@ -18,10 +19,10 @@ export function AuthFrame({
   sub: string;
   children: React.ReactNode;
 }) {
-  const navigate = useNavigate();
+  const goBack = useBack('/');
   return (
     <div className="qd-m-auth">
-      <NavBar onBack={() => navigate('/')} right={<LanguageToggle dark />}>
+      <NavBar onBack={goBack} right={<LanguageToggle dark />}>
         {title}
       </NavBar>
       <div className="qd-m-auth-head">
@@ -55,6 +56,7 @@ export function ErrorNotice({ message }: { message: string | null }) {
 
 export function LoginPage() {
   const t = useT();
+  const location = useLocation();
   const [form] = Form.useForm<{ identifier: string; password: string }>();
   const login = useLogin();
   const [error, setError] = useState<string | null>(null);
@@ -115,7 +117,7 @@ export function LoginPage() {
         </Form.Item>
       </Form>
       <div className="qd-m-auth-foot">
-        <Link to="/register" style={{ color: 'var(--adm-color-primary)' }}>
+        <Link to={`/register${location.search}`} replace style={{ color: 'var(--adm-color-primary)' }}>
           {t('login.toRegister')}
         </Link>
       </div>

@@ -1,10 +1,20 @@
 import { Button, Dialog, List, Toast } from 'antd-mobile';
-import { GlobalOutline, UserOutline } from 'antd-mobile-icons';
-import { useNavigate } from 'react-router-dom';
+import {
+  BillOutline,
+  EnvironmentOutline,
+  GlobalOutline,
+  HeartOutline,
+  ReceiptOutline,
+  RightOutline,
+  TruckOutline,
+  UndoOutline,
+  UserOutline,
+} from 'antd-mobile-icons';
+import { Link, useNavigate } from 'react-router-dom';
 import { formatDateTime, localeNames } from '../../i18n/locale';
 import { useLocale } from '../../i18n/react';
 import { accountIdentifier, accountLabel, useLogout, useMe } from '../../shared/auth';
-import { LoadFailed, Loading } from '../App';
+import { LoadFailed, Loading } from '../components';
 import { kindKey, useT } from '../i18n';
 import { chooseLanguage, LanguageToggle } from '../LanguageToggle';
 
@@ -40,6 +50,7 @@ export function MePage() {
           </div>
           <LanguageToggle />
         </div>
+        <MyOrders />
         <div className="qd-m-section">
           <List header={t('me.settings')}>{language}</List>
         </div>
@@ -59,6 +70,17 @@ export function MePage() {
           <div className="qd-m-id">{accountIdentifier(account)}</div>
         </div>
         <LanguageToggle />
+      </div>
+      <MyOrders />
+      <div className="qd-m-section">
+        <List>
+          <List.Item prefix={<EnvironmentOutline />} onClick={() => navigate('/addresses')} data-testid="me-addresses">
+            {t('me.addresses')}
+          </List.Item>
+          <List.Item prefix={<HeartOutline />} onClick={() => navigate('/follows')}>
+            {t('me.follows')}
+          </List.Item>
+        </List>
       </div>
       <div className="qd-m-section">
         <List header={t('me.account')} data-testid="m-account">
@@ -92,6 +114,35 @@ export function MePage() {
         >
           {t('me.signOut')}
         </Button>
+      </div>
+    </div>
+  );
+}
+
+/** Orders by status, one tap away, as every shop app has them under Me. */
+function MyOrders() {
+  const t = useT();
+  const entries = [
+    { to: '/orders?status=pending_payment', icon: <BillOutline />, label: t('orders.tab.pending_payment') },
+    { to: '/orders?status=paid', icon: <ReceiptOutline />, label: t('orders.tab.paid') },
+    { to: '/orders?status=shipped', icon: <TruckOutline />, label: t('orders.tab.shipped') },
+    { to: '/aftersales', icon: <UndoOutline />, label: t('me.aftersales') },
+  ];
+  return (
+    <div className="qd-m-section qd-me-orders" data-testid="me-orders">
+      <Link to="/orders" className="qd-me-orders-head">
+        <b>{t('orders.title')}</b>
+        <span className="qd-m-muted">
+          {t('orders.viewAll')} <RightOutline />
+        </span>
+      </Link>
+      <div className="qd-me-orders-grid">
+        {entries.map((e) => (
+          <Link key={e.to} to={e.to} className="qd-me-orders-item">
+            <span className="qd-me-orders-icon">{e.icon}</span>
+            <span>{e.label}</span>
+          </Link>
+        ))}
       </div>
     </div>
   );

@@ -1,6 +1,6 @@
 import { Button, Form, Input, Tabs, Toast } from 'antd-mobile';
 import { useState } from 'react';
-import { Link } from 'react-router-dom';
+import { Link, useLocation } from 'react-router-dom';
 import { errorMessage, formFieldErrors } from '../../api/errors';
 import { useRegister } from '../../shared/auth';
 import { useT } from '../i18n';
@@ -15,6 +15,7 @@ interface Values {
 
 export function RegisterPage() {
   const t = useT();
+  const location = useLocation();
   const [form] = Form.useForm<Values>();
   const register = useRegister();
   const [by, setBy] = useState<'mobile' | 'email'>('mobile');
@@ -106,7 +107,7 @@ export function RegisterPage() {
         </Form.Item>
       </Form>
       <div className="qd-m-auth-foot">
-        <Link to="/login" style={{ color: 'var(--adm-color-primary)' }}>
+        <Link to={`/login${location.search}`} replace style={{ color: 'var(--adm-color-primary)' }}>
           {t('register.toLogin')}
         </Link>
       </div>
