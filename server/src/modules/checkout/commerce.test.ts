@@ -97,6 +97,7 @@ describe('buying', () => {
     expect(created).toHaveLength(50);
     expect(refused).toHaveLength(150);
     expect(refused[0]!.body.code).toBe('inventory.out_of_stock');
+    expect(refused[0]!.body.detail).toContain('正山小种红茶礼盒');
     expect(results.every((r) => r.status < 500)).toBe(true);
     expect(await stockOf(sku.id)).toEqual({ on_hand: 50, reserved: 50 });
     const orders = await one<{ n: number }>(sql`select count(*)::int n from orders where shop_id = ${owner.shopId}`);

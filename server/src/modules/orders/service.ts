@@ -156,16 +156,14 @@ async function note(
   noteText?: string | null,
   actorId?: string | null,
 ) {
-  await tx
-    .insert(orderTimeline)
-    .values({
-      shopId: o.shopId,
-      orderId: o.id,
-      id: newId('otl'),
-      status,
-      note: noteText ?? null,
-      actorId: actorId ?? null,
-    });
+  await tx.insert(orderTimeline).values({
+    shopId: o.shopId,
+    orderId: o.id,
+    id: newId('otl'),
+    status,
+    note: noteText ?? null,
+    actorId: actorId ?? null,
+  });
 }
 
 async function loadOrder(tx: Executor, shopId: string, orderId: string) {
@@ -266,7 +264,15 @@ export async function createOrder(
         })),
       )
       .returning();
-    await inventory.reserve(tx, input.shopId, input.lines, { type: 'order', id });
+    await inventory.reserve(tx, input.shopId, input.lines, { type: 'order', id }).catch((e: unknown) => {
+      // Name what ran out the way the shopper knows it, not by SKU id.
+      if (!(e instanceof AppError) || e.code !== 'inventory.out_of_stock') throw e;
+      const short = new Set(e.params.skuIds as string[]);
+      const titles = priced
+        .filter((l) => short.has(l.skuId))
+        .map((l) => [l.sku!.title, l.sku!.specText].filter(Boolean).join(' '));
+      throw new AppError(409, 'inventory.out_of_stock', { skuIds: [...short], titles: titles.join('、') });
+    });
     await note(tx, order!, 'pending_payment', null, input.buyerAccountId);
     await enqueue(
       tx,
