@@ -174,7 +174,8 @@ describe('payments', () => {
         merchantRef: placed.body.paymentId,
         amount,
         currency: 'CNY',
-        at: new Date().toISOString(),
+        // Fixed, so the body signed and the body sent are the same bytes.
+        at: '2026-11-24T08:00:00.000Z',
       });
     const post = (body: string, signature: string) =>
       p.app.inject({
