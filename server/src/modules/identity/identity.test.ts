@@ -72,14 +72,12 @@ describe('registration', () => {
       .post('/api/auth/register', { kind: 'merchant', password: 'long enough', displayName: 'a' });
     expect(neither.status).toBe(400);
     expect(neither.body.errors[0].field).toBe('body.email');
-    const operator = await p
-      .client()
-      .post('/api/auth/register', {
-        kind: 'operator',
-        email: uniqueEmail(),
-        password: 'long enough',
-        displayName: 'a',
-      });
+    const operator = await p.client().post('/api/auth/register', {
+      kind: 'operator',
+      email: uniqueEmail(),
+      password: 'long enough',
+      displayName: 'a',
+    });
     expect(operator.status).toBe(400);
     const malformed = await p
       .client()

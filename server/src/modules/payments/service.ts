@@ -73,16 +73,14 @@ export async function createPayment(
   reg().provider(code);
   const amount = sum(input.allocations.map((a) => a.amount));
   const paymentId = newId('pay');
-  await tx
-    .insert(payments)
-    .values({
-      id: paymentId,
-      accountId: input.accountId,
-      amount,
-      currency: CURRENCY,
-      status: 'pending',
-      provider: code,
-    });
+  await tx.insert(payments).values({
+    id: paymentId,
+    accountId: input.accountId,
+    amount,
+    currency: CURRENCY,
+    status: 'pending',
+    provider: code,
+  });
   await tx.insert(paymentAllocations).values(input.allocations.map((a) => ({ paymentId, ...a })));
   return { paymentId, amount };
 }
