@@ -1,15 +1,25 @@
-import type { ReactNode } from 'react';
+import { lazy, type ReactNode, Suspense } from 'react';
 import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { LoadError, PageLoading } from '../shared/antd/components';
 import { useMe } from '../shared/auth';
+import { AftersalesPage } from './pages/AftersalesPage';
+import { DecorationPage } from './pages/DecorationPage';
 import { HomePage } from './pages/HomePage';
 import { LoginPage } from './pages/LoginPage';
 import { OnboardingPage } from './pages/OnboardingPage';
+import { OrderDetailPage } from './pages/orders/OrderDetailPage';
+import { OrdersPage } from './pages/orders/OrdersPage';
+import { ProductEditorPage } from './pages/products/ProductEditorPage';
+import { ProductsPage } from './pages/products/ProductsPage';
+import { ShopCategoriesPage } from './pages/products/ShopCategoriesPage';
 import { RegisterPage } from './pages/RegisterPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { StaffPage } from './pages/StaffPage';
 import { lastShop, useMyShops } from './queries';
 import { RequirePermission, SellerLayout, SellerNotFound } from './SellerLayout';
+
+// The dashboard carries ECharts; it loads when first opened.
+const DashboardPage = lazy(() => import('./pages/DashboardPage').then((m) => ({ default: m.DashboardPage })));
 
 export function SellerApp() {
   return (
@@ -46,6 +56,84 @@ export function SellerApp() {
             element={
               <RequirePermission permission="shop.view">
                 <HomePage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="dashboard"
+            element={
+              <RequirePermission permission="data.read">
+                <Suspense fallback={<PageLoading />}>
+                  <DashboardPage />
+                </Suspense>
+              </RequirePermission>
+            }
+          />
+          <Route path="products">
+            <Route
+              index
+              element={
+                <RequirePermission permission="products.read">
+                  <ProductsPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="new"
+              element={
+                <RequirePermission permission="products.write">
+                  <ProductEditorPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path=":productId/edit"
+              element={
+                <RequirePermission permission="products.read">
+                  <ProductEditorPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="categories"
+              element={
+                <RequirePermission permission="products.read">
+                  <ShopCategoriesPage />
+                </RequirePermission>
+              }
+            />
+          </Route>
+          <Route path="orders">
+            <Route
+              index
+              element={
+                <RequirePermission permission="orders.read">
+                  <OrdersPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path=":orderId"
+              element={
+                <RequirePermission permission="orders.read">
+                  <OrderDetailPage />
+                </RequirePermission>
+              }
+            />
+          </Route>
+          <Route
+            path="aftersales"
+            element={
+              <RequirePermission permission="aftersales.manage">
+                <AftersalesPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="decoration"
+            element={
+              <RequirePermission permission="marketing.manage">
+                <DecorationPage />
               </RequirePermission>
             }
           />

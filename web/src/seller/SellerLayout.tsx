@@ -1,4 +1,16 @@
-import { BellOutlined, HomeOutlined, SettingOutlined, ShopOutlined, TeamOutlined } from '@ant-design/icons';
+import {
+  BellOutlined,
+  BgColorsOutlined,
+  CustomerServiceOutlined,
+  DashboardOutlined,
+  HomeOutlined,
+  ProfileOutlined,
+  SettingOutlined,
+  ShopOutlined,
+  ShoppingOutlined,
+  TagsOutlined,
+  TeamOutlined,
+} from '@ant-design/icons';
 import { Avatar, Badge, Button, Popover, Result, Select, Space, Tag, type MenuProps } from 'antd';
 import { createContext, type ReactNode, useContext, useEffect } from 'react';
 import { Outlet, useLocation, useMatch, useNavigate } from 'react-router-dom';
@@ -76,20 +88,65 @@ export function SellerLayout() {
     if (membership) rememberShop(membership.shop.id);
   }, [membership]);
 
-  const section = location.pathname.split('/')[3] ?? (location.pathname.startsWith('/onboarding') ? 'onboarding' : '');
+  const parts = location.pathname.split('/');
+  const section =
+    parts[3] === 'products' && parts[4] === 'categories'
+      ? 'categories'
+      : (parts[3] ?? (location.pathname.startsWith('/onboarding') ? 'onboarding' : ''));
   const selectedKey = location.pathname.startsWith('/onboarding') ? 'onboarding' : section;
 
-  const shopItems: NonNullable<MenuProps['items']> = [];
-  if (membership) {
-    if (hasPermission(membership, 'shop.view'))
-      shopItems.push({ key: 'home', icon: <HomeOutlined />, label: t('nav.home') });
-    if (hasPermission(membership, 'staff.manage'))
-      shopItems.push({ key: 'staff', icon: <TeamOutlined />, label: t('nav.staff') });
-    if (hasPermission(membership, 'shop.settings'))
-      shopItems.push({ key: 'settings', icon: <SettingOutlined />, label: t('nav.settings') });
-  }
+  // Each entry shows only when the role in this shop has its permission.
+  type Entry = { key: string; icon: ReactNode; label: string; permission: Permission };
+  const groups: { key: string; label: string; entries: Entry[] }[] = [
+    {
+      key: 'g-shop',
+      label: t('nav.shop'),
+      entries: [
+        { key: 'home', icon: <HomeOutlined />, label: t('nav.home'), permission: 'shop.view' },
+        { key: 'dashboard', icon: <DashboardOutlined />, label: t('nav.dashboard'), permission: 'data.read' },
+      ],
+    },
+    {
+      key: 'g-products',
+      label: t('nav.groupProducts'),
+      entries: [
+        { key: 'products', icon: <ShoppingOutlined />, label: t('nav.products'), permission: 'products.read' },
+        { key: 'categories', icon: <TagsOutlined />, label: t('nav.shopCategories'), permission: 'products.read' },
+      ],
+    },
+    {
+      key: 'g-trade',
+      label: t('nav.groupTrade'),
+      entries: [
+        { key: 'orders', icon: <ProfileOutlined />, label: t('nav.orders'), permission: 'orders.read' },
+        {
+          key: 'aftersales',
+          icon: <CustomerServiceOutlined />,
+          label: t('nav.aftersales'),
+          permission: 'aftersales.manage',
+        },
+      ],
+    },
+    {
+      key: 'g-manage',
+      label: t('nav.groupManage'),
+      entries: [
+        { key: 'decoration', icon: <BgColorsOutlined />, label: t('nav.decoration'), permission: 'marketing.manage' },
+        { key: 'staff', icon: <TeamOutlined />, label: t('nav.staff'), permission: 'staff.manage' },
+        { key: 'settings', icon: <SettingOutlined />, label: t('nav.settings'), permission: 'shop.settings' },
+      ],
+    },
+  ];
+  const shopGroups: NonNullable<MenuProps['items']> = membership
+    ? groups.flatMap((g) => {
+        const children = g.entries
+          .filter((e) => hasPermission(membership, e.permission))
+          .map(({ key, icon, label }) => ({ key, icon, label }));
+        return children.length ? [{ key: g.key, type: 'group' as const, label: g.label, children }] : [];
+      })
+    : [];
   const menuItems: MenuProps['items'] = [
-    ...(shopItems.length ? [{ key: 'g-shop', type: 'group' as const, label: t('nav.shop'), children: shopItems }] : []),
+    ...shopGroups,
     {
       key: 'g-account',
       type: 'group' as const,
@@ -97,6 +154,12 @@ export function SellerLayout() {
       children: [{ key: 'onboarding', icon: <ShopOutlined />, label: t('nav.onboarding') }],
     },
   ];
+  const pathOf = (key: string) =>
+    key === 'onboarding'
+      ? '/onboarding'
+      : key === 'categories'
+        ? `/shops/${shopId}/products/categories`
+        : `/shops/${shopId}/${key}`;
 
   const pendingInvitations = invitations.data ?? [];
   const account = me.data;
@@ -107,7 +170,7 @@ export function SellerLayout() {
         product={t('product')}
         menuItems={menuItems}
         selectedKey={selectedKey}
-        onMenuClick={(key) => navigate(key === 'onboarding' ? '/onboarding' : `/shops/${shopId}/${key}`)}
+        onMenuClick={(key) => navigate(pathOf(key))}
         headerLeft={
           shops.data && shops.data.length > 0 ? (
             <Select

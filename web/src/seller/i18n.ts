@@ -1,7 +1,8 @@
 import { defineDictionary, type Translate } from '../i18n/locale';
 import { createUseT } from '../i18n/react';
+import { commerceDict } from './dict/commerce';
 
-const dict = defineDictionary(
+const base = defineDictionary(
   {
     product: '千牛工作台',
     title: '千店 · 千牛工作台',
@@ -401,6 +402,11 @@ const dict = defineDictionary(
     'shop.toWorkbench': 'Back to the workbench',
   },
 );
+
+const dict = {
+  'zh-CN': { ...base['zh-CN'], ...commerceDict['zh-CN'] },
+  'en-US': { ...base['en-US'], ...commerceDict['en-US'] },
+};
 
 export const useT = createUseT(dict);
 export type SellerKey = keyof (typeof dict)['zh-CN'];

@@ -1,4 +1,11 @@
-import { ClockCircleOutlined, SettingOutlined, TeamOutlined } from '@ant-design/icons';
+import {
+  ClockCircleOutlined,
+  DashboardOutlined,
+  PlusOutlined,
+  ProfileOutlined,
+  SettingOutlined,
+  TeamOutlined,
+} from '@ant-design/icons';
 import { Alert, Button, Card, Col, Descriptions, Empty, Row, Space, Statistic, Tag, Timeline, Typography } from 'antd';
 import { useNavigate } from 'react-router-dom';
 import { formatDateTime, formatRelative } from '../../i18n/locale';
@@ -46,6 +53,21 @@ export function HomePage() {
             </div>
           </div>
           <Space wrap>
+            {shop.status === 'active' && can('products.write') ? (
+              <Button type="primary" icon={<PlusOutlined />} onClick={() => navigate(`/shops/${shop.id}/products/new`)}>
+                {t('products.new')}
+              </Button>
+            ) : null}
+            {shop.status === 'active' && can('orders.read') ? (
+              <Button icon={<ProfileOutlined />} onClick={() => navigate(`/shops/${shop.id}/orders?status=paid`)}>
+                {t('home.toShip')}
+              </Button>
+            ) : null}
+            {shop.status === 'active' && can('data.read') ? (
+              <Button icon={<DashboardOutlined />} onClick={() => navigate(`/shops/${shop.id}/dashboard`)}>
+                {t('nav.dashboard')}
+              </Button>
+            ) : null}
             {can('staff.manage') ? (
               <Button icon={<TeamOutlined />} onClick={() => navigate(`/shops/${shop.id}/staff`)}>
                 {t('nav.staff')}

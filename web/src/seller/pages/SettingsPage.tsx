@@ -1,5 +1,6 @@
-import { App, Button, Card, Col, Descriptions, Form, Input, Row, Typography } from 'antd';
+import { App, Button, Card, Col, Descriptions, Form, Input, Row, Tabs, Typography } from 'antd';
 import { useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
 import { isApiError } from '../../api/errors';
 import { formatDateTime } from '../../i18n/locale';
 import { useLocale } from '../../i18n/react';
@@ -7,8 +8,10 @@ import { FormAlert, PageHeader, showFormErrors } from '../../shared/antd/compone
 import { useCommonT } from '../../shared/antd/i18n';
 import { useT } from '../i18n';
 import { useCategories, useUpdateShop } from '../queries';
-import { ShopAvatar, StatusTag, useCurrentShop } from '../SellerLayout';
+import { hasPermission, ShopAvatar, StatusTag, useCurrentShop } from '../SellerLayout';
 import { NotActive, ShopError } from '../ShopError';
+import { DecorationForm } from './settings/DecorationForm';
+import { OrderSettingsForm } from './settings/OrderSettingsForm';
 
 interface Values {
   name: string;
@@ -16,7 +19,37 @@ interface Values {
   contactPhone: string;
 }
 
+type SettingsTab = 'basic' | 'orders' | 'decoration';
+
+/** Shop settings: basic details, order settings (shipping and timeouts) and storefront decoration. */
 export function SettingsPage() {
+  const t = useT();
+  const membership = useCurrentShop();
+  const { shop } = membership;
+  const [params, setParams] = useSearchParams();
+  const canDecorate = hasPermission(membership, 'marketing.manage');
+  const tabs: SettingsTab[] = ['basic', 'orders', ...(canDecorate ? (['decoration'] as const) : [])];
+  const asked = params.get('tab') as SettingsTab | null;
+  const tab: SettingsTab = asked && tabs.includes(asked) ? asked : 'basic';
+  if (shop.status !== 'active') return <NotActive shopId={shop.id} />;
+  return (
+    <div data-testid="settings-page">
+      <PageHeader title={t('settings.title')} subtitle={t('settings.subAll')} />
+      <Card styles={{ body: { paddingTop: 0 } }}>
+        <Tabs
+          activeKey={tab}
+          onChange={(key) => setParams(key === 'basic' ? {} : { tab: key }, { replace: true })}
+          items={tabs.map((key) => ({ key, label: t(`settings.tab.${key}`) }))}
+        />
+        {tab === 'basic' ? <BasicSettings /> : null}
+        {tab === 'orders' ? <OrderSettingsForm shopId={shop.id} /> : null}
+        {tab === 'decoration' ? <DecorationForm shopId={shop.id} shopName={shop.name} /> : null}
+      </Card>
+    </div>
+  );
+}
+
+function BasicSettings() {
   const t = useT();
   const c = useCommonT();
   const locale = useLocale();
@@ -33,11 +66,10 @@ export function SettingsPage() {
   const categoryName = categories.data?.find((cat) => cat.code === shop.mainCategory)?.name ?? shop.mainCategory;
 
   return (
-    <div data-testid="settings-page">
-      <PageHeader title={t('settings.title')} subtitle={t('settings.sub')} />
+    <div data-testid="settings-basic">
       <Row gutter={[16, 16]}>
         <Col xs={24} lg={14}>
-          <Card title={t('settings.basic')}>
+          <Card title={t('settings.basic')} type="inner">
             <FormAlert message={error} />
             <Form
               form={form}
@@ -85,7 +117,7 @@ export function SettingsPage() {
           </Card>
         </Col>
         <Col xs={24} lg={10}>
-          <Card title={t('settings.registered')}>
+          <Card title={t('settings.registered')} type="inner">
             <div style={{ display: 'flex', alignItems: 'center', gap: 12, marginBottom: 16 }}>
               <ShopAvatar name={shop.name} logoUrl={shop.logoUrl} size={56} />
               <div>

@@ -1,0 +1,103 @@
+import { App, Descriptions, Form, Input, Modal, Select } from 'antd';
+import { useState } from 'react';
+import { isApiError } from '../../../api/errors';
+import { useLocale } from '../../../i18n/react';
+import { FormAlert, showFormErrors } from '../../../shared/antd/components';
+import { useCommonT } from '../../../shared/antd/i18n';
+import { CARRIERS, type OrderRow, useShip } from '../../commerce';
+import { useT } from '../../i18n';
+import { formatFen } from '../../money';
+
+export const TRACKING_NO = /^[0-9A-Za-z-]{6,32}$/;
+
+interface Values {
+  carrier: string;
+  trackingNo: string;
+}
+
+/** Ship one order: carrier and tracking number, checked as the server checks them. */
+export function ShipModal({ shopId, order, onClose }: { shopId: string; order: OrderRow | null; onClose: () => void }) {
+  const t = useT();
+  const c = useCommonT();
+  const locale = useLocale();
+  const [form] = Form.useForm<Values>();
+  const ship = useShip(shopId);
+  const [error, setError] = useState<string | null>(null);
+  const { message } = App.useApp();
+
+  const submit = async () => {
+    const values = await form.validateFields().catch(() => null);
+    if (!values || !order) return;
+    setError(null);
+    ship.mutate(
+      { orderId: order.id, carrier: values.carrier.trim(), trackingNo: values.trackingNo.trim() },
+      {
+        onSuccess: () => {
+          void message.success(t('ship.done', { orderNo: order.orderNo }));
+          onClose();
+        },
+        onError: (e) => {
+          const detail = showFormErrors(form, e);
+          if (!isApiError(e, 400) || !e.fieldErrors.length) setError(detail);
+        },
+      },
+    );
+  };
+
+  return (
+    <Modal
+      title={t('ship.title')}
+      open={!!order}
+      onCancel={onClose}
+      onOk={() => void submit()}
+      okText={t('ship.submit')}
+      cancelText={c('cancel')}
+      confirmLoading={ship.isPending}
+      destroyOnHidden
+      forceRender
+      afterClose={() => {
+        form.resetFields();
+        setError(null);
+      }}
+    >
+      {order ? (
+        <Descriptions size="small" column={1} style={{ marginBottom: 12 }} className="qd-ship-summary">
+          <Descriptions.Item label={t('orders.orderNo')}>{order.orderNo}</Descriptions.Item>
+          <Descriptions.Item label={t('orders.receiver')}>
+            {order.address.name} {order.address.phone}
+          </Descriptions.Item>
+          <Descriptions.Item label={t('orders.address')}>
+            {order.address.province} {order.address.city} {order.address.district} {order.address.detail}
+          </Descriptions.Item>
+          <Descriptions.Item label={t('orders.total')}>{formatFen(order.total, locale)}</Descriptions.Item>
+        </Descriptions>
+      ) : null}
+      <FormAlert message={error} />
+      <Form<Values> form={form} layout="vertical" requiredMark={false} data-testid="ship-form">
+        <Form.Item
+          name="carrier"
+          label={t('ship.carrier')}
+          rules={[{ required: true, message: t('ship.carrierRequired') }]}
+        >
+          <Select
+            showSearch
+            placeholder={t('ship.carrierPlaceholder')}
+            optionFilterProp="label"
+            options={CARRIERS.map((c) => ({ value: c.name, label: t(`carrier.${c.key}`) }))}
+            data-testid="ship-carrier"
+          />
+        </Form.Item>
+        <Form.Item
+          name="trackingNo"
+          label={t('ship.trackingNo')}
+          rules={[
+            { required: true, whitespace: true, message: t('ship.trackingRequired') },
+            { pattern: TRACKING_NO, message: t('ship.trackingFormat') },
+          ]}
+        >
+          <Input maxLength={32} placeholder={t('ship.trackingPlaceholder')} data-testid="ship-tracking" />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
