@@ -8,6 +8,7 @@ import { identity } from '../modules/identity/index.js';
 import { accounts } from '../modules/identity/schema.js';
 import { orders } from '../modules/orders/index.js';
 import { payments } from '../modules/payments/index.js';
+import { stats } from '../modules/stats/index.js';
 import { testpay, testpaySecret } from '../modules/testpay/index.js';
 import { productSvg } from './art.js';
 import { APPAREL_PRODUCTS, COLOURS, type DemoProduct, TEA_PRODUCTS } from './catalog-data.js';
@@ -145,6 +146,8 @@ async function seedHistory(db: Db, config: Config, shopId: string, ownerId: stri
       );
     if (i % 3 === 1) await orders.confirmReceipt(db, shopId, order.id, buyerId);
     const daysAgo = 29 - Math.floor((i * 29) / 23);
+    // The buyer looked at the product that day (the dashboard's visitors and conversion).
+    await stats.recordVisit(db, { shopId, visitorId: buyerId, productId: product.id, day: dayAgo(daysAgo) });
     await withShop(db, shopId, (tx) =>
       tx.execute(sql`update orders set
         created_at = created_at - make_interval(days => ${daysAgo}),
@@ -155,8 +158,25 @@ async function seedHistory(db: Db, config: Config, shopId: string, ownerId: stri
         where shop_id = ${shopId} and id = ${order.id}`),
     );
   }
+  // Browsers who did not buy: a few dozen a day, more on weekends.
+  for (let d = 0; d < 30; d++) {
+    const date = new Date(Date.now() - d * 86_400_000);
+    const visitors = 18 + ((d * 7) % 13) + (date.getUTCDay() % 6 === 0 ? 15 : 0);
+    for (let v = 0; v < visitors; v++) {
+      const product = products[(d + v) % products.length]!;
+      await stats.recordVisit(db, {
+        shopId,
+        visitorId: `demo-visitor-${d}-${v}`,
+        productId: product.id,
+        day: dayAgo(d),
+      });
+    }
+  }
   await settle();
 }
+
+/** The Asia/Shanghai calendar day `days` ago, as the dashboard counts days. */
+const dayAgo = (days: number) => stats.shanghaiDay(new Date(Date.now() - days * 86_400_000));
 
 export async function seedCommerce(
   db: Db,

@@ -47,6 +47,11 @@ describe('demo seed', () => {
       sql`select count(distinct date(paid_at))::int n from orders where paid_at is not null`,
     );
     expect(days.rows[0]!.n).toBeGreaterThan(10);
+    const visited = await p.db.execute<{ days: number; visitors: number }>(
+      sql`select count(distinct day)::int days, count(*)::int visitors from shop_visits`,
+    );
+    expect(visited.rows[0]!.days).toBe(30);
+    expect(visited.rows[0]!.visitors).toBeGreaterThan(30 * 18 * 2);
     const tea = await p.db.execute<{ id: string }>(sql`select id from shops where name = '山野茶舍'`);
     const search = await p.client().get(`/api/storefront/products?q=${encodeURIComponent('红茶')}`);
     expect(search.body.items.map((i: { shopId: string }) => i.shopId)).toContain(tea.rows[0]!.id);

@@ -37,18 +37,27 @@ export function visitorId(request: FastifyRequest, reply: FastifyReply, opts: { 
  * that product's counter for the day. One statement, no transaction: it runs on every page view.
  * It runs as the platform (like the storefront's reads), for the shop the caller already resolved.
  */
-export async function recordVisit(db: Db, v: { shopId: string; visitorId: string; productId?: string }): Promise<void> {
+export async function recordVisit(
+  db: Db,
+  v: {
+    shopId: string;
+    visitorId: string;
+    productId?: string;
+    /** YYYY-MM-DD, for back-filled history; default today */ day?: string;
+  },
+): Promise<void> {
+  const day = v.day ? sql`${v.day}::date` : shanghaiToday;
   if (!v.productId) {
     await db.execute(
-      sql`insert into ${shopVisits} (shop_id, day, visitor_id) values (${v.shopId}, ${shanghaiToday}, ${v.visitorId}) on conflict do nothing`,
+      sql`insert into ${shopVisits} (shop_id, day, visitor_id) values (${v.shopId}, ${day}, ${v.visitorId}) on conflict do nothing`,
     );
     return;
   }
   await db.execute(sql`
     with visit as (
-      insert into ${shopVisits} (shop_id, day, visitor_id) values (${v.shopId}, ${shanghaiToday}, ${v.visitorId}) on conflict do nothing
+      insert into ${shopVisits} (shop_id, day, visitor_id) values (${v.shopId}, ${day}, ${v.visitorId}) on conflict do nothing
     )
-    insert into ${productViews} (shop_id, day, product_id, views) values (${v.shopId}, ${shanghaiToday}, ${v.productId}, 1)
+    insert into ${productViews} (shop_id, day, product_id, views) values (${v.shopId}, ${day}, ${v.productId}, 1)
     on conflict (shop_id, day, product_id) do update set views = ${productViews}.views + 1`);
 }
 
