@@ -26,14 +26,3 @@ export function format(minor: number): string {
   const abs = Math.abs(minor);
   return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
 }
-
-/** Splits `total` across `weights` in proportion, in whole minor units, the remainder to the largest. */
-export function allocate(total: number, weights: number[]): number[] {
-  const w = sum(weights);
-  if (w === 0) return weights.map((_, i) => (i === 0 ? total : 0));
-  const parts = weights.map((x) => Math.floor((total * x) / w));
-  let rest = total - sum(parts);
-  const order = weights.map((x, i) => [x, i] as const).sort((a, b) => b[0] - a[0]);
-  for (let k = 0; rest > 0; k = (k + 1) % order.length, rest--) parts[order[k]![1]]! += 1;
-  return parts;
-}

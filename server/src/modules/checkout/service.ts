@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../kernel/db/pool.js';
 import { withShop } from '../../kernel/db/tenant.js';
@@ -10,7 +10,7 @@ import { catalog } from '../catalog/index.js';
 import { inventory } from '../inventory/index.js';
 import { orders, type ShippingAddress } from '../orders/index.js';
 import { payments } from '../payments/index.js';
-import { shops as shopsTable } from '../shops/schema.js';
+import { shops } from '../shops/index.js';
 import { cartItems, shopperAddresses } from './schema.js';
 
 defineMessages({
@@ -141,7 +141,7 @@ export async function cart(db: Db, accountId: string) {
     .where(eq(cartItems.accountId, accountId))
     .orderBy(desc(cartItems.addedAt));
   const shopIds = [...new Set(items.map((i) => i.shopId))];
-  const shopRows = shopIds.length ? await db.select().from(shopsTable).where(inArray(shopsTable.id, shopIds)) : [];
+  const shopRows = [...(await shops.shopSummaries(db, shopIds)).values()];
   const groups = [];
   for (const shop of shopRows) {
     const mine = items.filter((i) => i.shopId === shop.id);
@@ -233,10 +233,7 @@ async function addressFor(db: Db, accountId: string, addressId: string): Promise
 }
 
 async function openShops(db: Db, shopIds: string[]) {
-  const rows = await db
-    .select({ id: shopsTable.id, name: shopsTable.name, status: shopsTable.status })
-    .from(shopsTable)
-    .where(inArray(shopsTable.id, shopIds));
+  const rows = [...(await shops.shopSummaries(db, shopIds)).values()];
   const open = new Map(rows.filter((r) => r.status === 'active').map((r) => [r.id, r.name]));
   const closed = shopIds.filter((id) => !open.has(id));
   if (closed.length)

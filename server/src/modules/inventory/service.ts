@@ -247,13 +247,3 @@ export async function restock(tx: Tx, shopId: string, lines: Line[], ref: Ref): 
     );
   }
 }
-
-/** The ledger of one SKU, newest first. */
-export async function movements(tx: Executor, shopId: string, skuId: string, limit = 50) {
-  return tx
-    .select()
-    .from(stockMovements)
-    .where(and(eq(stockMovements.shopId, shopId), eq(stockMovements.skuId, skuId)))
-    .orderBy(sql`${stockMovements.at} desc, ${stockMovements.id} desc`)
-    .limit(limit);
-}

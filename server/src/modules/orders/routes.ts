@@ -1,11 +1,9 @@
-import { inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { requirePrincipal } from '../../kernel/http/auth.js';
 import { pageOf } from '../../kernel/http/pagination.js';
 import type { App } from '../../kernel/http/server.js';
 import type { ModuleContext } from '../../kernel/module.js';
-import { shopAccess } from '../shops/index.js';
-import { shops as shopsTable } from '../shops/schema.js';
+import { shopAccess, shops } from '../shops/index.js';
 import { ORDER_STATUSES } from './schema.js';
 import * as orders from './service.js';
 
@@ -180,16 +178,7 @@ export async function ordersRoutes(app: App, { db }: ModuleContext) {
 
   // ---- the shopper's orders
   const shopNames = async (ids: string[]) =>
-    new Map(
-      ids.length
-        ? (
-            await db
-              .select({ id: shopsTable.id, name: shopsTable.name })
-              .from(shopsTable)
-              .where(inArray(shopsTable.id, ids))
-          ).map((s) => [s.id, s.name])
-        : [],
-    );
+    new Map([...(await shops.shopSummaries(db, ids)).values()].map((s) => [s.id, s.name]));
   app.get(
     '/api/me/orders',
     {

@@ -236,14 +236,6 @@ export async function executeRefund(db: Db, refundId: string): Promise<void> {
   await db.update(refunds).set({ providerRef: res.providerRef }).where(eq(refunds.id, r.id));
 }
 
-/** What has been refunded or is being refunded for an order. */
-export async function refundsOf(db: Executor, shopId: string, orderId: string) {
-  return db
-    .select()
-    .from(refunds)
-    .where(and(eq(refunds.shopId, shopId), eq(refunds.orderId, orderId)));
-}
-
 /** Lets a pending payment lapse (its orders were cancelled before it was paid). */
 export async function closeIfPending(tx: Tx, paymentId: string) {
   await tx

@@ -292,6 +292,16 @@ export async function overviewCounts(tx: Tx) {
   return { members: members?.n ?? 0, pendingInvitations: pending?.n ?? 0 };
 }
 
+/** Name and status of several shops (for other modules: carts, order lists, checkout). */
+export async function shopSummaries(db: Executor, ids: string[]) {
+  if (ids.length === 0) return new Map<string, { id: string; name: string; status: ShopRow['status'] }>();
+  const rows = await db
+    .select({ id: shops.id, name: shops.name, status: shops.status })
+    .from(shops)
+    .where(inArray(shops.id, ids));
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
 export async function getShop(db: Executor, shopId: string): Promise<ShopView> {
   return toShopView(await findShop(db, shopId));
 }
