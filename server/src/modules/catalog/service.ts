@@ -631,3 +631,69 @@ export async function addSales(tx: Tx, shopId: string, lines: { productId: strin
       .where(and(eq(products.shopId, shopId), eq(products.id, l.productId)));
   }
 }
+
+/**
+ * Product cards for the given ids of one shop, in no particular order; ids that are not the
+ * shop's are left out. With `onShelfOnly`, only products a shopper may see (on shelf, shop open).
+ * For modules that show hand-picked products (strategy placements).
+ */
+export async function productCards(db: Executor, shopId: string, ids: string[], opts: { onShelfOnly: boolean }) {
+  if (!ids.length) return [];
+  const rows = await db
+    .select({ p: products, shopName: shopsTable.name })
+    .from(products)
+    .innerJoin(shopsTable, eq(shopsTable.id, products.shopId))
+    .where(
+      and(
+        eq(products.shopId, shopId),
+        inArray(products.id, ids),
+        opts.onShelfOnly ? and(eq(products.status, 'on_shelf'), eq(shopsTable.status, 'active')) : undefined,
+      ),
+    );
+  return rows.map((r) => productCard(r.p, r.shopName));
+}
+
+export interface SkuLabel {
+  skuId: string;
+  productId: string;
+  title: string;
+  specText: string;
+  barcode: string | null;
+  imageUrl: string | null;
+}
+
+/**
+ * How people know the shop's SKUs (product title, spec, barcode), by SKU id or by a code that is
+ * either the SKU id or its barcode; for screens and files that name stock (inventory).
+ */
+export async function skuLabels(
+  tx: Executor,
+  shopId: string,
+  by: { ids?: string[]; codes?: string[] },
+): Promise<SkuLabel[]> {
+  const ids = by.ids ?? [];
+  const codes = by.codes ?? [];
+  if (ids.length === 0 && codes.length === 0) return [];
+  const rows = await tx
+    .select({ s: productSkus, p: products })
+    .from(productSkus)
+    .innerJoin(products, and(eq(products.shopId, productSkus.shopId), eq(products.id, productSkus.productId)))
+    .where(
+      and(
+        eq(productSkus.shopId, shopId),
+        or(
+          ids.length ? inArray(productSkus.id, ids) : undefined,
+          codes.length ? inArray(productSkus.id, codes) : undefined,
+          codes.length ? inArray(productSkus.barcode, codes) : undefined,
+        ),
+      ),
+    );
+  return rows.map(({ s, p }) => ({
+    skuId: s.id,
+    productId: p.id,
+    title: p.title,
+    specText: Object.values(s.spec).join(' / '),
+    barcode: s.barcode,
+    imageUrl: s.imageUrl ?? p.images[0] ?? null,
+  }));
+}
