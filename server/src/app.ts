@@ -21,14 +21,20 @@ import { activityModule } from './modules/activity/index.js';
 import { aftersalesModule } from './modules/aftersales/index.js';
 import { catalogModule } from './modules/catalog/index.js';
 import { checkoutModule } from './modules/checkout/index.js';
+import { customersModule } from './modules/customers/index.js';
 import { inventoryModule } from './modules/inventory/index.js';
+import { flashsaleModule } from './modules/flashsale/index.js';
+import { fulfillmentModule } from './modules/fulfillment/index.js';
 import { ordersModule } from './modules/orders/index.js';
 import { paymentsModule } from './modules/payments/index.js';
 import { testpayModule } from './modules/testpay/index.js';
 import { identityModule, sessionAuthenticator } from './modules/identity/index.js';
 import { mediaModule } from './modules/media/index.js';
+import { o2oModule } from './modules/o2o/index.js';
+import { qimenModule } from './modules/qimen/index.js';
 import { statsModule } from './modules/stats/index.js';
 import { storefrontModule } from './modules/storefront/index.js';
+import { strategyModule } from './modules/strategy/index.js';
 import { installShopAccess, shopsModule } from './modules/shops/index.js';
 
 /** Every domain module, in the order their routes register. */
@@ -39,6 +45,7 @@ export const MODULES: Module[] = [
   activityModule,
   catalogModule,
   inventoryModule,
+  fulfillmentModule,
   ordersModule,
   paymentsModule,
   testpayModule,
@@ -46,6 +53,11 @@ export const MODULES: Module[] = [
   aftersalesModule,
   statsModule,
   storefrontModule,
+  customersModule,
+  strategyModule,
+  o2oModule,
+  qimenModule,
+  flashsaleModule,
 ];
 
 const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');

@@ -8,9 +8,13 @@ import { createDb } from './kernel/db/pool.js';
 import { startEventBus } from './kernel/events/dispatcher.js';
 import { startJobRunner } from './kernel/jobs/runner.js';
 import { seedDemo } from './seed/index.js';
+import { DEMO_WMS } from './seed/qimen.js';
+import type { FastifyBaseLogger } from 'fastify';
 
 const USAGE = `Usage: qiandian <command>
-  serve [--seed] [--no-worker]  HTTP API, web app and (unless --no-worker) the event dispatcher and jobs
+  serve [--seed] [--no-worker] [--wms-simulator]
+                                HTTP API, web app and (unless --no-worker) the event dispatcher and jobs;
+                                --wms-simulator also runs the demo WMS where the seeded demo-wms partner points
   worker                        only the event dispatcher and job runner
   migrate                       apply database migrations and exit
   seed                          create the demo data (idempotent) and exit
@@ -50,6 +54,32 @@ async function startWorkers(config: Config, ctx: Parameters<typeof subscribersOf
   };
 }
 
+/**
+ * The demo's warehouse: the WMS simulator where the seeded `demo-wms` partner points, so orders
+ * routed to WH-CLOUD come back shipped. Not started if its port is taken (say, by
+ * `npm run wms-simulator`).
+ */
+async function startDemoWms(port: number, log: FastifyBaseLogger) {
+  const { startWmsSimulator } = await import('./tools/wms-simulator.js');
+  const endpoint = new URL(DEMO_WMS.endpointUrl);
+  try {
+    const sim = await startWmsSimulator({
+      port: Number(endpoint.port),
+      host: endpoint.hostname,
+      gateway: `http://127.0.0.1:${port}`,
+      appKey: DEMO_WMS.appKey,
+      secret: DEMO_WMS.secret,
+      customerId: DEMO_WMS.customerId,
+      confirmDelayMs: 15_000,
+    });
+    log.info(`demo WMS simulator (${DEMO_WMS.appKey}) at ${sim.url}`);
+    return sim;
+  } catch (e) {
+    log.warn({ err: e }, `demo WMS simulator not started (${DEMO_WMS.endpointUrl})`);
+    return undefined;
+  }
+}
+
 async function main(argv: string[]) {
   const [command, ...args] = argv;
   const config = loadConfig();
@@ -59,14 +89,17 @@ async function main(argv: string[]) {
       const { app, ctx } = await buildApp(config, database.db);
       if (args.includes('--seed')) app.log.info(await seedDemo(database.db, config, app.log));
       const stopWorkers = args.includes('--no-worker') ? async () => {} : await startWorkers(config, ctx);
+      let demoWms: { stop(): Promise<void> } | undefined;
       onShutdown(async () => {
         app.log.info('shutting down');
+        await demoWms?.stop();
         await app.close();
         await stopWorkers();
         await database.close();
       });
       await app.listen({ port: config.PORT, host: config.HOST });
       app.log.info(`Qiandian is up: http://localhost:${config.PORT}/seller  /admin  /m  /api/docs`);
+      if (args.includes('--wms-simulator')) demoWms = await startDemoWms(config.PORT, app.log);
       return;
     }
     case 'worker': {

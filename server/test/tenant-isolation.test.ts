@@ -3,6 +3,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { shopOwnedTables } from '../src/kernel/db/tenant.js';
 import { createTestPlatform, type TestPlatform, uniqueEmail } from './app.js';
 import { createProduct, payOnTestPay, shopperWithAddress } from './commerce.js';
+import { buildRequest } from '../src/modules/qimen/protocol.js';
+import { customers } from '../src/modules/customers/index.js';
+import { withShop } from '../src/kernel/db/tenant.js';
+import { fulfillment } from '../src/modules/fulfillment/index.js';
+import { inventory } from '../src/modules/inventory/index.js';
 
 /**
  * Walks every workbench route in the OpenAPI document as the owner of shop A, aiming at shop B:
@@ -34,6 +39,26 @@ const BODIES: Record<string, (ids: Record<string, string>) => unknown> = {
     skus: [{ price: 100, stock: 1 }],
   }),
   'POST /api/shops/{shopId}/orders/{orderId}/ship': () => ({ carrier: '顺丰速运', trackingNo: 'SF0000000001' }),
+  'PUT /api/shops/{shopId}/customer-segments/{segmentId}': () => ({
+    name: '探针',
+    rule: { kind: 'tag', tagId: 'sys.all', value: 'all' },
+  }),
+  'POST /api/shops/{shopId}/orders/{orderId}/shipments/{shipmentId}/ship': () => ({
+    carrier: '顺丰速运',
+    trackingNo: 'SF0000000002',
+  }),
+  'POST /api/shops/{shopId}/shipments/{shipmentId}/reassign': (ids) => ({ locationId: ids.locationId }),
+  'POST /api/shops/{shopId}/routing/dry-run': (ids) => ({
+    lines: [{ skuId: ids.skuId, quantity: 1 }],
+    address: { province: '浙江省', city: '杭州市' },
+  }),
+  'POST /api/shops/{shopId}/stock/{skuId}/{locationId}/adjustments': () => ({ delta: 1, reason: 'correction' }),
+  'PUT /api/shops/{shopId}/qimen/partners/{partnerId}': () => ({ name: '探针', customerId: 'probe' }),
+  'POST /api/shops/{shopId}/o2o/stores/{locationId}/pickups/verify': () => ({ code: '12345678' }),
+  'POST /api/shops/{shopId}/o2o/stores/{locationId}/shipments/{shipmentId}/ship': () => ({
+    carrier: '顺丰速运',
+    trackingNo: 'SF0000000003',
+  }),
 };
 
 function sample(schema: Schema | undefined): unknown {
@@ -79,6 +104,8 @@ beforeAll(async () => {
   p = await createTestPlatform();
   a = await p.shopOwner();
   b = await p.shopOwner();
+  // B's customer numbers start high, so one is not mistaken for other digits in A's lists.
+  await p.db.execute(sql`insert into customer_counters (shop_id, last_no) values (${b.shopId}, 987650)`);
   const member = await p.signUp('merchant');
   await b.client.post(`/api/shops/${b.shopId}/invitations`, { identifier: member.email, role: 'customer_service' });
   const [inv] = (await member.client.get('/api/me/invitations')).body.items;
@@ -111,6 +138,85 @@ beforeAll(async () => {
     lines: [{ lineNo: 1, quantity: 1 }],
   });
   bIds.caseId = aftersale.body.id;
+  // Strategy: a draft of shop B.
+  const strategy = await b.client.post(`/api/shops/${b.shopId}/strategies`, {
+    name: '探针策略',
+    placement: 'shop_home.hero_banner',
+    variants: [{ id: 'a', name: 'A', content: { imageUrl: '/media/probe.jpg' } }],
+    defaultVariantId: 'a',
+  });
+  bIds.strategyId = strategy.body.id;
+  // Flash sale: an upcoming one of shop B (holds one unit).
+  bIds.saleId = (
+    await b.client.post(`/api/shops/${b.shopId}/flash-sales`, {
+      skuId: product.skus[0]!.id,
+      price: 100,
+      quota: 1,
+      startsAt: new Date(Date.now() + 86_400_000).toISOString(),
+      endsAt: new Date(Date.now() + 2 * 86_400_000).toISOString(),
+    })
+  ).body.id;
+  // Qimen: a partner of shop B and a message in its log.
+  const partner = await b.client.post(`/api/shops/${b.shopId}/qimen/partners`, { name: 'B 仓', customerId: 'b-wms' });
+  bIds.partnerId = partner.body.partner.id;
+  const qm = buildRequest({
+    method: 'inventory.query',
+    appKey: partner.body.partner.appKey,
+    customerId: 'b-wms',
+    secret: partner.body.secret,
+    sign: { method: 'md5' },
+    doc: { criteriaList: { criteria: { itemCode: 'no-such-item' } } },
+  });
+  await p.app.inject({
+    method: 'POST',
+    url: `/router/qimen/service?${new URLSearchParams(qm.query).toString()}`,
+    headers: { 'content-type': qm.contentType },
+    payload: qm.body,
+  });
+  bIds.qimenMessageId = (await b.client.get(`/api/shops/${b.shopId}/qimen/messages`)).body.items[0].id;
+  // Stores (o2o): a store of shop B, its shopping guide, and a parcel of B's order.
+  const bStore = await withShop(p.db, b.shopId, (tx) =>
+    inventory.saveLocation(tx, b.shopId, { name: 'B 门店', kind: 'store', code: 'B-STORE', canPickup: true }),
+  );
+  bIds.locationId ??= bStore.id;
+  bIds.guideId = (
+    await b.client.post(`/api/shops/${b.shopId}/o2o/guides`, { name: 'B 导购', locationId: bStore.id })
+  ).body.id;
+  bIds.shipmentId ??= (
+    await withShop(p.db, b.shopId, (tx) => fulfillment.shipmentsOf(tx, b.shopId, bIds.orderId!))
+  )[0]!.id;
+  // Inventory: a location, the store's channel, a SKU, a transfer and a stocktake of shop B.
+  bIds.skuId = product.skus[0]!.id;
+  const bLocations = (await b.client.get(`/api/shops/${b.shopId}/locations`)).body.items as { id: string }[];
+  const bStoreLocation = await b.client.post(`/api/shops/${b.shopId}/locations`, {
+    name: 'B 库存门店',
+    kind: 'store',
+    code: 'B-INV-STORE',
+    canPickup: true,
+  });
+  bIds.locationId ??= bStoreLocation.body.id;
+  bIds.channelId = (await b.client.get(`/api/shops/${b.shopId}/channels`)).body.items.find(
+    (c: { storeLocationId: string | null }) => c.storeLocationId === bStoreLocation.body.id,
+  ).id;
+  bIds.transferId = (
+    await b.client.post(`/api/shops/${b.shopId}/transfers`, {
+      fromLocationId: bLocations[0]!.id,
+      toLocationId: bStoreLocation.body.id,
+      lines: [{ skuId: bIds.skuId, quantity: 1 }],
+    })
+  ).body.id;
+  bIds.stocktakeId = (
+    await b.client.post(`/api/shops/${b.shopId}/stocktakes`, { locationId: bLocations[0]!.id })
+  ).body.id;
+  // Customers: B's buyer, a tag, a segment.
+  bIds.customerNo = String((await customers.customerFor(p.db, b.shopId, { accountId: shopper.accountId }))!.customerNo);
+  bIds.tagId = (await b.client.post(`/api/shops/${b.shopId}/customer-tags`, { kind: 'manual', name: '探针' })).body.id;
+  bIds.segmentId = (
+    await b.client.post(`/api/shops/${b.shopId}/customer-segments`, {
+      name: '探针',
+      rule: { kind: 'tag', tagId: 'sys.all', value: 'all' },
+    })
+  ).body.id;
   // Shop A has data of its own, so its lists are not trivially empty.
   await createProduct(a, { stock: 1 });
 });

@@ -5,6 +5,11 @@ import { subscribersOf } from '../app.js';
 import { startEventBus } from '../kernel/events/dispatcher.js';
 import { media } from '../modules/media/index.js';
 import { seedCommerce } from './commerce.js';
+import { seedLocations } from './locations.js';
+import { seedStores } from './stores.js';
+import { seedCustomers } from './customers.js';
+import { seedQimen } from './qimen.js';
+import { seedStrategy } from './strategy.js';
 import type { Config } from '../kernel/config.js';
 import type { Db } from '../kernel/db/pool.js';
 import type { AccountKind, Principal } from '../kernel/http/auth.js';
@@ -152,7 +157,21 @@ export async function seedDemo(db: Db, config: Config, log: FastifyBaseLogger): 
       { tea: { id: tea, ownerId: teaOwner.accountId }, fashion: { id: fashion, ownerId: fashionOwner.accountId } },
       { storeImage, settle },
     );
+    await seedLocations(db, [tea, fashion]);
     await settle();
+    await seedStores(db, fashion, { storeManager: fashionStore.accountId, guideAccount: fashionGuide.accountId }, [
+      { storeCode: 'ST-HZ-XH', code: 'AJIE01', name: '阿杰', linked: true },
+      { storeCode: 'ST-HZ-BJ', code: 'XIAOYU', name: '小雨' },
+    ]);
+    await seedStores(db, tea, {}, [
+      { storeCode: 'ST-HZ-XH', code: 'CHA001', name: '茶艺师小林' },
+      { storeCode: 'ST-SH-JA', code: 'CHA002', name: '茶艺师阿May' },
+    ]);
+    await seedQimen(db, tea);
+    await settle();
+    await seedCustomers(db, tea);
+    await settle();
+    await seedStrategy(db, config, { id: tea, ownerId: teaOwner.accountId }, { storeImage, settle });
   } finally {
     await bus.stop();
   }

@@ -8,7 +8,7 @@ describe('tenancy', () => {
     const { db } = await freshDatabase();
     const tables = await shopOwnedTables(db.$client);
     const res = await db.execute<{ relname: string; relrowsecurity: boolean; relforcerowsecurity: boolean }>(
-      sql`select relname, relrowsecurity, relforcerowsecurity from pg_class where relkind = 'r' and relnamespace = 'public'::regnamespace`,
+      sql`select relname, relrowsecurity, relforcerowsecurity from pg_class where relkind in ('r', 'p') and relnamespace = 'public'::regnamespace`,
     );
     for (const t of tables) {
       const row = res.rows.find((r) => r.relname === t);

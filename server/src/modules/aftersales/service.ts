@@ -8,6 +8,7 @@ import { defineMessages } from '../../kernel/http/i18n.js';
 import { decodeCursor, toPage } from '../../kernel/http/pagination.js';
 import { newId } from '../../kernel/ids.js';
 import { sum } from '../../kernel/money.js';
+import { fulfillment } from '../fulfillment/index.js';
 import { inventory } from '../inventory/index.js';
 import { orders } from '../orders/index.js';
 import { payments } from '../payments/index.js';
@@ -271,12 +272,21 @@ export const receiveGoods = (db: Db, shopId: string, caseId: string, merchantId:
   step(db, shopId, caseId, { kind: 'merchant', accountId: merchantId }, async (tx, c) => {
     if (c.status !== 'returned') throw wrongStatus(c);
     const lines = await linesOf(tx, shopId, [c.id]);
-    await inventory.restock(
-      tx,
-      shopId,
-      lines.map((l) => ({ skuId: l.skuId, quantity: l.quantity })),
-      { type: 'aftersale', id: c.id },
-    );
+    // Goods go back where their parcel left from (the default location for older orders).
+    const origins = await fulfillment.shippedFrom(tx, shopId, c.orderId);
+    const back = new Map<string | undefined, { skuId: string; quantity: number }[]>();
+    for (const l of lines) {
+      let left = l.quantity;
+      for (const o of origins.filter((o) => o.skuId === l.skuId)) {
+        const n = Math.min(left, o.quantity);
+        if (n <= 0) break;
+        back.set(o.locationId, [...(back.get(o.locationId) ?? []), { skuId: l.skuId, quantity: n }]);
+        left -= n;
+      }
+      if (left > 0) back.set(undefined, [...(back.get(undefined) ?? []), { skuId: l.skuId, quantity: left }]);
+    }
+    for (const [locationId, returned] of back)
+      await inventory.restock(tx, shopId, returned, { type: 'aftersale', id: c.id }, locationId);
     await startRefund(tx, c);
     await emit(tx, 'refund.goods_received', { shopId, caseId, orderId: c.orderId, actorId: merchantId }, shopId);
   });

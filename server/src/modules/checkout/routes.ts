@@ -154,13 +154,13 @@ export async function checkoutRoutes(app: App, { db }: ModuleContext) {
       schema: {
         tags: ['checkout'],
         summary: 'Totals per shop before placing',
-        body: checkout.checkoutInput.pick({ lines: true }),
+        body: checkout.checkoutInput.pick({ lines: true, delivery: true }),
         response: { 200: previewView },
       },
     },
     async (request) => {
       me(request);
-      return checkout.preview(db, request.body.lines);
+      return checkout.preview(db, request.body.lines, request.body.delivery);
     },
   );
   app.post(

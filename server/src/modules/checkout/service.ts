@@ -1,13 +1,14 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../kernel/db/pool.js';
-import { withShop } from '../../kernel/db/tenant.js';
+import { inShop, withShop } from '../../kernel/db/tenant.js';
 import { AppError, badRequest, notFound } from '../../kernel/http/errors.js';
 import { defineMessages } from '../../kernel/http/i18n.js';
 import { newId } from '../../kernel/ids.js';
 import { sum } from '../../kernel/money.js';
 import { catalog } from '../catalog/index.js';
 import { inventory } from '../inventory/index.js';
+import { o2o } from '../o2o/index.js';
 import { orders, type ShippingAddress } from '../orders/index.js';
 import { payments } from '../payments/index.js';
 import { shops } from '../shops/index.js';
@@ -194,6 +195,29 @@ export const checkoutInput = z.object({
     .max(50),
   addressId: z.string().min(1).max(64),
   notes: z.record(z.string(), z.string().trim().max(200)).default({}),
+  /**
+   * Per shop: posted (`ship`, routed by the shop's rules; the default), collected at a store
+   * (`pickup`) or bought in a store (`in_store`), with the store's location id.
+   */
+  delivery: z
+    .record(
+      z.string().max(64),
+      z
+        .object({
+          mode: z.enum(['ship', 'pickup', 'in_store']),
+          locationId: z.string().min(1).max(64).optional(),
+        })
+        .refine((d) => d.mode === 'ship' || d.locationId !== undefined, {
+          message: 'fulfillment.location_required',
+          path: ['locationId'],
+        }),
+    )
+    .default({}),
+  /**
+   * Per shop: the store (and shopping guide) the order is credited to, when the shopper came
+   * from a store's shelf code or a guide's code. Validated by the o2o module.
+   */
+  attribution: z.record(z.string().max(64), o2o.attributionInput).default({}),
   /** What the shopper saw; a different total (prices changed, or tampering) is refused. */
   expectedTotal: z.number().int().min(0).optional(),
   fromCart: z.boolean().default(false),
@@ -244,12 +268,13 @@ async function openShops(db: Db, shopIds: string[]) {
 }
 
 /** What the checkout page shows before placing: per shop, items, shipping and totals. */
-export async function preview(db: Db, lines: CheckoutInput['lines']) {
+export async function preview(db: Db, lines: CheckoutInput['lines'], delivery: CheckoutInput['delivery'] = {}) {
   const byShop = groupByShop(lines);
   const names = await openShops(db, [...byShop.keys()]);
   const groups = [];
   for (const [shopId, shopLines] of byShop) {
-    const p = await withShop(db, shopId, (tx) => orders.price(tx, shopId, shopLines));
+    const mode = delivery[shopId]?.mode ?? 'ship';
+    const p = await withShop(db, shopId, (tx) => orders.price(tx, shopId, shopLines, 'body.lines', mode));
     groups.push({
       shopId,
       shopName: names.get(shopId)!,
@@ -265,7 +290,9 @@ export async function preview(db: Db, lines: CheckoutInput['lines']) {
  * Places a checkout: one order per shop, stock reserved for each, one payment for them all,
  * in one transaction: if anything is refused (stock, price, address), nothing is written.
  */
-export async function placeOrders(db: Db, accountId: string, input: CheckoutInput, returnUrl: string) {
+export async function placeOrders(db: Db, accountId: string, given: z.input<typeof checkoutInput>, returnUrl: string) {
+  // Callers in code (the seed) may leave out what the route fills with defaults.
+  const input = checkoutInput.parse(given);
   const address = await addressFor(db, accountId, input.addressId);
   const byShop = groupByShop(input.lines);
   const names = await openShops(db, [...byShop.keys()]);
@@ -273,8 +300,27 @@ export async function placeOrders(db: Db, accountId: string, input: CheckoutInpu
     const created = [];
     for (const [shopId, lines] of byShop) {
       created.push(
-        await orders.createOrder(tx, { shopId, buyerAccountId: accountId, lines, address, note: input.notes[shopId] }),
+        await orders.createOrder(tx, {
+          shopId,
+          buyerAccountId: accountId,
+          lines,
+          address,
+          note: input.notes[shopId],
+          delivery: input.delivery?.[shopId],
+        }),
       );
+      const order = created[created.length - 1]!;
+      const credit = input.attribution[shopId];
+      if (credit)
+        await inShop(tx, shopId, (tx) =>
+          o2o.recordAttribution(
+            tx,
+            shopId,
+            { orderId: order.id, total: order.total },
+            credit,
+            `body.attribution.${shopId}`,
+          ),
+        );
     }
     const total = sum(created.map((o) => o.total));
     if (input.expectedTotal !== undefined && input.expectedTotal !== total) {

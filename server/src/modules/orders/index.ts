@@ -20,6 +20,11 @@ export const ordersModule: Module = {
   subscribers: () => [
     { name: 'orders.payment-succeeded', topics: ['payment.succeeded'], handle: orders.onPaymentSucceeded },
     { name: 'orders.refund-succeeded', topics: ['refund.succeeded'], handle: orders.onRefundSucceeded },
+    {
+      name: 'orders.parcel-done',
+      topics: ['fulfillment.shipment_shipped', 'fulfillment.shipment_picked_up'],
+      handle: orders.onParcelDone,
+    },
   ],
   jobs: ({ db }) => [
     {

@@ -3,6 +3,7 @@ import { requirePrincipal } from '../../kernel/http/auth.js';
 import { pageOf } from '../../kernel/http/pagination.js';
 import type { App } from '../../kernel/http/server.js';
 import type { ModuleContext } from '../../kernel/module.js';
+import { decisionView as decisionSchema, shipmentView as shipmentSchema } from '../fulfillment/views.js';
 import { shopAccess, shops } from '../shops/index.js';
 import { ORDER_STATUSES } from './schema.js';
 import * as orders from './service.js';
@@ -33,7 +34,7 @@ export const orderView = z.object({
   address: addressView,
   buyerNote: z.string().nullable(),
   paymentId: z.string().nullable(),
-  fulfilment: z.enum(['ship', 'pickup']),
+  fulfilment: z.enum(['ship', 'pickup', 'in_store']),
   carrier: z.string().nullable(),
   trackingNo: z.string().nullable(),
   closeReason: z.string().nullable(),
@@ -60,6 +61,8 @@ export const orderView = z.object({
 });
 const orderDetail = orderView.extend({
   timeline: z.array(z.object({ status: z.string(), note: z.string().nullable(), at: z.string() })),
+  /** The parcels: one per location the order leaves from, each with its own status and tracking. */
+  shipments: z.array(shipmentSchema),
 });
 
 const shopIdParams = z.object({ shopId: z.string().min(1).max(64) });
@@ -109,6 +112,37 @@ export async function ordersRoutes(app: App, { db }: ModuleContext) {
     async (request) => {
       const access = shopAccess(request);
       return orders.ship(db, access.shopId, request.params.orderId, request.body, access.accountId);
+    },
+  );
+  app.get(
+    '/api/shops/:shopId/orders/:orderId/shipments',
+    {
+      config: { permission: 'orders.read' },
+      schema: {
+        tags: ['orders'],
+        summary: "An order's parcels and its routing decisions with their explanations",
+        params: orderParams,
+        response: { 200: z.object({ shipments: z.array(shipmentSchema), decisions: z.array(decisionSchema) }) },
+      },
+    },
+    async (request) => orders.routingOf(db, shopAccess(request).shopId, request.params.orderId),
+  );
+  app.post(
+    '/api/shops/:shopId/orders/:orderId/shipments/:shipmentId/ship',
+    {
+      config: { permission: 'fulfilment.manage' },
+      schema: {
+        tags: ['orders'],
+        summary: 'Ship one parcel with carrier and tracking number (the order ships with its last parcel)',
+        params: orderParams.extend({ shipmentId: z.string().min(1).max(64) }),
+        body: orders.shipInput,
+        response: { 200: orderDetail },
+      },
+    },
+    async (request) => {
+      const access = shopAccess(request);
+      const { orderId, shipmentId } = request.params;
+      return orders.shipParcel(db, access.shopId, orderId, shipmentId, request.body, access.accountId);
     },
   );
   app.post(

@@ -68,8 +68,8 @@ export const orders = pgTable(
     address: jsonb().notNull().$type<ShippingAddress>(),
     buyerNote: text(),
     paymentId: text(),
-    /** How the order reaches the buyer; the omnichannel module adds pickup. */
-    fulfilment: text().notNull().default('ship').$type<'ship' | 'pickup'>(),
+    /** How the order reaches the buyer: posted, collected at a store, or bought in a store. */
+    fulfilment: text().notNull().default('ship').$type<'ship' | 'pickup' | 'in_store'>(),
     carrier: text(),
     trackingNo: text(),
     closeReason: text(),

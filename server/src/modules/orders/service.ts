@@ -10,6 +10,7 @@ import { newId } from '../../kernel/ids.js';
 import { enqueue } from '../../kernel/jobs/queue.js';
 import { CURRENCY, sum } from '../../kernel/money.js';
 import { catalog } from '../catalog/index.js';
+import { fulfillment, type ShipmentView } from '../fulfillment/index.js';
 import { inventory } from '../inventory/index.js';
 import { payments } from '../payments/index.js';
 import { orderLines, orderNoSeq, orderSettings, orders, orderTimeline, type ShippingAddress } from './schema.js';
@@ -37,6 +38,11 @@ defineMessages({
     'en-US': 'Line {line}: the order is not waiting to ship',
   },
   'orders.csv_duplicate': { 'zh-CN': '第 {line} 行：订单重复', 'en-US': 'Line {line}: the order appears twice' },
+  'orders.shipment_unknown': { 'zh-CN': '该订单没有这个包裹', 'en-US': 'The order has no such parcel' },
+  'orders.nothing_to_ship': {
+    'zh-CN': '没有待发货的包裹（可能还在门店抢单中）',
+    'en-US': 'No parcel is ready to ship (some may still be offered to stores)',
+  },
 });
 
 // ------------------------------------------------------------------ settings
@@ -181,6 +187,7 @@ async function loadOrder(tx: Executor, shopId: string, orderId: string) {
   return {
     ...orderView(o, lines),
     timeline: timeline.map((t) => ({ status: t.status, note: t.note, at: t.at.toISOString() })),
+    shipments: await fulfillment.shipmentsOf(tx, shopId, orderId),
   };
 }
 
@@ -189,10 +196,29 @@ async function loadOrder(tx: Executor, shopId: string, orderId: string) {
 export interface NewOrderLine {
   skuId: string;
   quantity: number;
+  /**
+   * A price set by server code for this line (a flash sale's price), in fen; otherwise the SKU's
+   * catalogue price. Never taken from a client's input.
+   */
+  unitPrice?: number;
+}
+
+export type DeliveryMode = 'ship' | 'pickup' | 'in_store';
+/** How one shop's order reaches the buyer: posted (routed by the shop's rules) or at a store. */
+export interface Delivery {
+  mode: DeliveryMode;
+  /** The store for pickup / in-store; for `ship`, forces one location (skips routing). */
+  locationId?: string;
 }
 
 /** Prices an order without writing anything: for checkout previews and the real thing alike. */
-export async function price(tx: Executor, shopId: string, lines: NewOrderLine[], fieldPrefix = 'body.lines') {
+export async function price(
+  tx: Executor,
+  shopId: string,
+  lines: NewOrderLine[],
+  fieldPrefix = 'body.lines',
+  mode: DeliveryMode = 'ship',
+) {
   const skus = await catalog.skusForPurchase(
     tx,
     shopId,
@@ -203,26 +229,43 @@ export async function price(tx: Executor, shopId: string, lines: NewOrderLine[],
     const sku = skus.get(l.skuId);
     if (!sku?.purchasable)
       problems.push({ field: `${fieldPrefix}.${i}.skuId`, code: 'not_purchasable', message: 'orders.not_purchasable' });
-    return { ...l, sku };
+    return { ...l, sku, unitPrice: l.unitPrice ?? sku?.price ?? 0 };
   });
   if (problems.length) throw badRequest('orders.not_purchasable', problems);
   const settings = await getSettings(tx, shopId);
-  const itemsTotal = sum(priced.map((l) => l.sku!.price * l.quantity));
-  const shippingFee = shippingFeeFor(settings, itemsTotal);
+  const itemsTotal = sum(priced.map((l) => l.unitPrice * l.quantity));
+  // Collected at a store (pickup, or bought there): nothing is posted, so no shipping fee.
+  const shippingFee = mode === 'ship' ? shippingFeeFor(settings, itemsTotal) : 0;
   return { priced, itemsTotal, shippingFee, total: itemsTotal + shippingFee, settings };
 }
 
 /**
  * Creates one shop's order in the caller's transaction (scoped to that shop): lines snapshot
- * title, SKU, price and image; the stock is reserved (all or nothing); an unpaid order is
- * cancelled by a job when its time runs out.
+ * title, SKU, price and image; fulfillment allocates the lines to locations and holds their stock
+ * per parcel (all or nothing); an unpaid order is cancelled by a job when its time runs out.
+ * `fromHold` takes the units from an existing hold (a flash sale's quota) instead of reserving.
  */
 export async function createOrder(
   tx: Tx,
-  input: { shopId: string; buyerAccountId: string; lines: NewOrderLine[]; address: ShippingAddress; note?: string },
+  input: {
+    shopId: string;
+    buyerAccountId: string;
+    lines: NewOrderLine[];
+    address: ShippingAddress;
+    note?: string;
+    delivery?: Delivery;
+    fromHold?: { ref: { type: string; id: string }; locationId: string };
+  },
 ): Promise<OrderView> {
+  const delivery = input.delivery ?? { mode: 'ship' };
   return inShop(tx, input.shopId, async (tx) => {
-    const { priced, itemsTotal, shippingFee, total, settings } = await price(tx, input.shopId, input.lines);
+    const { priced, itemsTotal, shippingFee, total, settings } = await price(
+      tx,
+      input.shopId,
+      input.lines,
+      'body.lines',
+      delivery.mode,
+    );
     const id = newId('ord');
     const [{ seq }] = (
       await tx.execute<{ seq: number }>(sql`select nextval(${sql.raw(`'${orderNoSeq.seqName}'`)})::int as seq`)
@@ -243,6 +286,7 @@ export async function createOrder(
         total,
         address: input.address,
         buyerNote: input.note ?? null,
+        fulfilment: delivery.mode,
         payBy,
       })
       .returning();
@@ -258,21 +302,30 @@ export async function createOrder(
           title: l.sku!.title,
           specText: l.sku!.specText,
           imageUrl: l.sku!.imageUrl,
-          unitPrice: l.sku!.price,
+          unitPrice: l.unitPrice,
           quantity: l.quantity,
-          lineTotal: l.sku!.price * l.quantity,
+          lineTotal: l.unitPrice * l.quantity,
         })),
       )
       .returning();
-    await inventory.reserve(tx, input.shopId, input.lines, { type: 'order', id }).catch((e: unknown) => {
-      // Name what ran out the way the shopper knows it, not by SKU id.
-      if (!(e instanceof AppError) || e.code !== 'inventory.out_of_stock') throw e;
-      const short = new Set(e.params.skuIds as string[]);
-      const titles = priced
-        .filter((l) => short.has(l.skuId))
-        .map((l) => [l.sku!.title, l.sku!.specText].filter(Boolean).join(' '));
-      throw new AppError(409, 'inventory.out_of_stock', { skuIds: [...short], titles: titles.join('、') });
-    });
+    await fulfillment
+      .allocateOrder(tx, input.shopId, {
+        orderId: id,
+        lines: lines.map((l) => ({ orderLineId: String(l.lineNo), skuId: l.skuId, quantity: l.quantity })),
+        address: input.address,
+        mode: delivery.mode,
+        locationId: delivery.locationId,
+        fromHold: input.fromHold,
+      })
+      .catch((e: unknown) => {
+        // Name what ran out the way the shopper knows it, not by SKU id.
+        if (!(e instanceof AppError) || e.code !== 'inventory.out_of_stock') throw e;
+        const short = new Set(e.params.skuIds as string[]);
+        const titles = priced
+          .filter((l) => short.has(l.skuId))
+          .map((l) => [l.sku!.title, l.sku!.specText].filter(Boolean).join(' '));
+        throw new AppError(409, 'inventory.out_of_stock', { skuIds: [...short], titles: titles.join('、') });
+      });
     await note(tx, order!, 'pending_payment', null, input.buyerAccountId);
     await enqueue(
       tx,
@@ -313,6 +366,7 @@ export async function onPaymentSucceeded(event: EventEnvelope, tx: Tx) {
           .set({ status: 'paid', paidAmount: a.amount, paidAt: sql`now()` })
           .where(and(eq(orders.shopId, o.shopId), eq(orders.id, o.id)));
         await note(tx, o, 'paid');
+        await fulfillment.markOrderPaid(tx, o.shopId, o.id);
         const lines = await linesOf(tx, o.shopId, [o.id]);
         await emit(
           tx,
@@ -371,8 +425,8 @@ export async function onRefundSucceeded(event: EventEnvelope, tx: Tx) {
       .where(and(eq(orders.shopId, o.shopId), eq(orders.id, o.id)));
     await note(tx, o, closes ? 'closed' : o.status, `refund:${r.amount}`);
     if (closes) {
-      // Nothing will ship now: give the held stock back.
-      if (o.status === 'paid') await inventory.release(tx, o.shopId, { type: 'order', id: o.id });
+      // Nothing more will ship now: give the held stock back (parcels already sent stay sent).
+      if (o.status === 'paid') await releaseHolds(tx, o, 'refunded');
       await emit(tx, 'order.closed', { shopId: o.shopId, orderId: o.id, reason: 'refunded' }, o.shopId);
     }
   });
@@ -396,7 +450,7 @@ export async function cancel(
         .update(orders)
         .set({ status: 'cancelled', closedAt: sql`now()`, closeReason: by.reason })
         .where(and(eq(orders.shopId, shopId), eq(orders.id, orderId)));
-      await inventory.release(tx, shopId, { type: 'order', id: orderId });
+      await releaseHolds(tx, o, by.reason);
       await note(tx, o, 'cancelled', by.reason, by.actorId);
       await emit(tx, 'order.cancelled', { shopId, orderId, reason: by.reason }, shopId);
       return o.paymentId;
@@ -422,15 +476,34 @@ export const shipInput = z.object({
     .regex(/^[0-9A-Za-z-]{6,32}$/, 'format.tracking_no'),
 });
 
-async function shipLocked(tx: Tx, o: OrderRow, input: z.infer<typeof shipInput>, actorId: string) {
-  if (o.status !== 'paid') throw wrongStatus(o);
+/** Cancels the order's live parcels (their stock goes back); an order from before parcels held by order. */
+async function releaseHolds(tx: Tx, o: OrderRow, reason: string) {
+  await fulfillment.cancelOrderShipments(tx, o.shopId, o.id, reason);
+  await inventory.release(tx, o.shopId, { type: 'order', id: o.id });
+}
+
+/** The order is `shipped` once every live parcel shipped or was picked up. */
+async function shippedIfDone(
+  tx: Tx,
+  o: OrderRow,
+  parcels: ShipmentView[],
+  last: { carrier: string | null; trackingNo: string | null },
+  actorId: string | null,
+) {
+  if (o.status !== 'paid' || !fulfillment.allDone(parcels)) return false;
   const settings = await getSettings(tx, o.shopId);
   await tx
     .update(orders)
-    .set({ status: 'shipped', shippedAt: sql`now()`, carrier: input.carrier, trackingNo: input.trackingNo })
+    .set({ status: 'shipped', shippedAt: sql`now()`, carrier: last.carrier, trackingNo: last.trackingNo })
     .where(and(eq(orders.shopId, o.shopId), eq(orders.id, o.id)));
-  await inventory.commit(tx, o.shopId, { type: 'order', id: o.id });
-  await note(tx, o, 'shipped', `${input.carrier} ${input.trackingNo}`, actorId);
+  const live = parcels.filter((p) => p.status !== 'cancelled');
+  await note(
+    tx,
+    o,
+    'shipped',
+    live.length > 1 ? null : [last.carrier, last.trackingNo].filter(Boolean).join(' ') || null,
+    actorId,
+  );
   await enqueue(
     tx,
     'orders.auto-confirm',
@@ -440,9 +513,81 @@ async function shipLocked(tx: Tx, o: OrderRow, input: z.infer<typeof shipInput>,
   await emit(
     tx,
     'order.shipped',
-    { shopId: o.shopId, orderId: o.id, carrier: input.carrier, trackingNo: input.trackingNo },
+    { shopId: o.shopId, orderId: o.id, carrier: last.carrier, trackingNo: last.trackingNo, parcels: live.length },
     o.shopId,
   );
+  return true;
+}
+
+/** Ships every parcel of the order that is ready, with one carrier and tracking number. */
+async function shipLocked(tx: Tx, o: OrderRow, input: z.infer<typeof shipInput>, actorId: string) {
+  if (o.status !== 'paid') throw wrongStatus(o);
+  const parcels = await fulfillment.shipmentsOf(tx, o.shopId, o.id);
+  if (parcels.length === 0) {
+    // An order placed before parcels existed: its stock is held under the order.
+    await inventory.commit(tx, o.shopId, { type: 'order', id: o.id });
+    await shippedIfDone(tx, o, [{ status: 'shipped' } as ShipmentView], input, actorId);
+    return;
+  }
+  const ready = parcels.filter((p) => p.status === 'ready' && p.kind === 'ship');
+  if (ready.length === 0) throw new AppError(409, 'orders.nothing_to_ship');
+  for (const p of ready)
+    await fulfillment.confirmShipped(tx, o.shopId, p.id, input, { type: 'order_ship', id: `${o.id}:${actorId}` });
+  await shippedIfDone(tx, o, await fulfillment.shipmentsOf(tx, o.shopId, o.id), input, actorId);
+}
+
+/**
+ * Ships one parcel of the order; the order becomes `shipped` when it was the last one.
+ * Shipping it again is a no-op.
+ */
+export async function shipParcel(
+  db: Db,
+  shopId: string,
+  orderId: string,
+  shipmentId: string,
+  input: z.infer<typeof shipInput>,
+  actorId: string,
+) {
+  await withShop(db, shopId, async (tx) => {
+    const o = await lockOrder(tx, shopId, orderId);
+    const parcels = await fulfillment.shipmentsOf(tx, shopId, orderId);
+    if (!parcels.some((p) => p.id === shipmentId)) throw new AppError(404, 'orders.shipment_unknown');
+    if (o.status !== 'paid') throw wrongStatus(o);
+    await fulfillment.confirmShipped(tx, shopId, shipmentId, input, {
+      type: 'order_ship',
+      id: `${shipmentId}:${actorId}`,
+    });
+    await note(tx, o, 'parcel_shipped', `${input.carrier} ${input.trackingNo}`, actorId);
+    await shippedIfDone(tx, o, await fulfillment.shipmentsOf(tx, shopId, orderId), input, actorId);
+  });
+  return loadOrderScoped(db, shopId, orderId);
+}
+
+/**
+ * fulfillment.shipment_shipped / _picked_up from elsewhere (a WMS confirm, a store, a pickup
+ * verified): the order becomes `shipped` once every live parcel is out. Safe to run again.
+ */
+export async function onParcelDone(event: EventEnvelope, tx: Tx) {
+  const e = event.payload as { shopId: string; orderId: string; carrier?: string; trackingNo?: string };
+  await inShop(tx, e.shopId, async (tx) => {
+    const [o] = await tx
+      .select()
+      .from(orders)
+      .where(and(eq(orders.shopId, e.shopId), eq(orders.id, e.orderId)))
+      .for('update');
+    if (!o || o.status !== 'paid') return;
+    const parcels = await fulfillment.shipmentsOf(tx, e.shopId, e.orderId);
+    const out = await shippedIfDone(
+      tx,
+      o,
+      parcels,
+      { carrier: e.carrier ?? null, trackingNo: e.trackingNo ?? null },
+      null,
+    );
+    // Everything was handed over the counter: the shopper already has the goods.
+    const live = parcels.filter((p) => p.status !== 'cancelled');
+    if (out && live.every((p) => p.status === 'picked_up')) await markReceived(tx, o, 'handed_over', null);
+  });
 }
 
 export async function ship(db: Db, shopId: string, orderId: string, input: z.infer<typeof shipInput>, actorId: string) {
@@ -526,21 +671,26 @@ export async function confirmReceipt(db: Db, shopId: string, orderId: string, bu
       if (buyerAccountId === null) return; // the auto-confirm job after a manual confirm
       throw wrongStatus(o);
     }
-    const settings = await getSettings(tx, shopId);
-    await tx
-      .update(orders)
-      .set({ status: 'received', receivedAt: sql`now()` })
-      .where(and(eq(orders.shopId, shopId), eq(orders.id, orderId)));
-    await note(tx, o, 'received', buyerAccountId ? null : 'auto', buyerAccountId);
-    await enqueue(
-      tx,
-      'orders.complete',
-      { shopId, orderId },
-      { delayMs: settings.afterSalesDays * 86_400_000, uniqueKey: `complete:${orderId}` },
-    );
-    await emit(tx, 'order.received', { shopId, orderId, auto: buyerAccountId === null }, shopId);
+    await markReceived(tx, o, buyerAccountId ? null : 'auto', buyerAccountId);
   });
   return loadOrderScoped(db, shopId, orderId);
+}
+
+/** shipped → received; the after-sales window starts. */
+async function markReceived(tx: Tx, o: OrderRow, how: 'auto' | 'handed_over' | null, actorId: string | null) {
+  const settings = await getSettings(tx, o.shopId);
+  await tx
+    .update(orders)
+    .set({ status: 'received', receivedAt: sql`now()` })
+    .where(and(eq(orders.shopId, o.shopId), eq(orders.id, o.id)));
+  await note(tx, o, 'received', how, actorId);
+  await enqueue(
+    tx,
+    'orders.complete',
+    { shopId: o.shopId, orderId: o.id },
+    { delayMs: settings.afterSalesDays * 86_400_000, uniqueKey: `complete:${o.id}` },
+  );
+  await emit(tx, 'order.received', { shopId: o.shopId, orderId: o.id, auto: how !== null }, o.shopId);
 }
 
 /** Job: after the after-sales window, a received order completes (unless after-sales holds it open). */
@@ -620,6 +770,21 @@ export async function listForShop(db: Db, shopId: string, q: z.infer<typeof work
 }
 
 export const getForShop = loadOrderScoped;
+
+/** The order's parcels and every routing decision made for it, with explanations. */
+export async function routingOf(db: Db, shopId: string, orderId: string) {
+  return withShop(db, shopId, async (tx) => {
+    const [o] = await tx
+      .select({ id: orders.id })
+      .from(orders)
+      .where(and(eq(orders.shopId, shopId), eq(orders.id, orderId)));
+    if (!o) throw notFound('order');
+    return {
+      shipments: await fulfillment.shipmentsOf(tx, shopId, orderId),
+      decisions: await fulfillment.decisionsOf(tx, shopId, orderId),
+    };
+  });
+}
 
 export const shopperQuery = z.object({
   limit: z.coerce.number().int().min(1).max(50).default(10),

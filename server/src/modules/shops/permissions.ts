@@ -16,6 +16,8 @@ export const PERMISSIONS = [
   'marketing.manage',
   'data.read',
   'store.operate',
+  'store.manage',
+  'integrations.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -45,6 +47,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'data.read',
     'aftersales.manage',
     'service.chat',
+    'integrations.manage',
   ],
   customer_service: [
     'shop.view',
@@ -63,6 +66,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'stock.read',
     'stock.write',
     'store.operate',
+    'store.manage',
     'customers.read',
     'data.read',
   ],

@@ -6,6 +6,7 @@ import type { ModuleContext } from '../../kernel/module.js';
 import { productCard } from '../catalog/routes.js';
 import { shopAccess } from '../shops/index.js';
 import { stats } from '../stats/index.js';
+import { resolvedPlacementView, shopperOf, strategy } from '../strategy/index.js';
 import * as storefront from './service.js';
 
 const shopIdParams = z.object({ shopId: z.string().min(1).max(64) });
@@ -24,22 +25,26 @@ const followedShop = z.object({
   open: z.boolean().describe('false if the shop has since closed'),
   followedAt: z.string(),
 });
+const shopSummaryView = z.object({
+  id: z.string(),
+  name: z.string(),
+  logoUrl: z.string().nullable(),
+  mainCategory: z.string(),
+  mainCategoryName: z.string(),
+  followers: z.number().int(),
+  followed: z.boolean().describe('whether the signed-in caller follows the shop (false when anonymous)'),
+});
 const homeView = z.object({
-  shop: z.object({
-    id: z.string(),
-    name: z.string(),
-    logoUrl: z.string().nullable(),
-    mainCategory: z.string(),
-    mainCategoryName: z.string(),
-    followers: z.number().int(),
-    followed: z.boolean().describe('whether the signed-in caller follows the shop (false when anonymous)'),
-  }),
+  shop: shopSummaryView,
   notice: z.string().nullable(),
   banners: z.array(banner),
   categories: z.array(z.object({ id: z.string(), name: z.string() })),
   products: pageOf(productCard).describe(
     'best sellers first; more with GET /api/storefront/shops/{shopId}/products?sort=sales&cursor=',
   ),
+  placements: z
+    .array(resolvedPlacementView)
+    .describe("the shop's personalised placements (hero banner, product module) resolved for the caller"),
 });
 
 export async function storefrontRoutes(app: App, { db, config }: ModuleContext) {
@@ -93,9 +98,26 @@ export async function storefrontRoutes(app: App, { db, config }: ModuleContext) 
     async (request, reply) => {
       const { shopId } = request.params;
       const view = await storefront.home(db, shopId, request.principal?.accountId ?? null, request.locale);
+      const shopper = shopperOf(request, reply, config.COOKIE_SECURE);
+      const placements = await strategy.resolvePage(db, shopId, 'shop_home', shopper, {}, request.log);
       await stats.trackVisit(db, request, reply, { shopId, secureCookie: config.COOKIE_SECURE });
-      return view;
+      return { ...view, placements };
     },
+  );
+  app.get(
+    '/api/storefront/shops/:shopId/summary',
+    {
+      schema: {
+        tags: ['storefront'],
+        summary: 'A shop as a product page shows it (name, logo, followers)',
+        description:
+          'Counts no visit and resolves no placements, so it records no strategy exposure. 404 unless the shop is open.',
+        params: shopIdParams,
+        response: { 200: shopSummaryView },
+      },
+    },
+    async (request) =>
+      storefront.shopSummary(db, request.params.shopId, request.principal?.accountId ?? null, request.locale),
   );
   app.post(
     '/api/storefront/shops/:shopId/follow',

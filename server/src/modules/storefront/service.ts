@@ -163,6 +163,42 @@ export async function myFollows(db: Db, accountId: string, q: z.infer<typeof fol
 
 // ------------------------------------------------------------------ the shop home
 
+type OpenShop = Awaited<ReturnType<typeof openShop>>;
+
+/** The caller's follow and the follower count, in the shop's scope. */
+async function followState(tx: Executor, shopId: string, accountId: string | null) {
+  const followers = await followerCount(tx, shopId);
+  const followed = accountId
+    ? (
+        await tx
+          .select({ a: shopFollows.accountId })
+          .from(shopFollows)
+          .where(and(eq(shopFollows.shopId, shopId), eq(shopFollows.accountId, accountId)))
+      ).length > 0
+    : false;
+  return { followers, followed };
+}
+
+const shopView = (shop: OpenShop, follow: { followers: number; followed: boolean }, locale: Locale) => ({
+  id: shop.id,
+  name: shop.name,
+  logoUrl: shop.logoUrl,
+  mainCategory: shop.mainCategory,
+  mainCategoryName: SHOP_CATEGORIES.find((c) => c.code === shop.mainCategory)?.[locale] ?? shop.mainCategory,
+  followers: follow.followers,
+  followed: follow.followed,
+});
+
+/**
+ * The shop as other storefront pages show it (a product page's shop row): name, logo, category
+ * and followers. Unlike the home it counts no visit and resolves no placements, so no strategy
+ * exposure is recorded for a banner the shopper never saw. 404 unless the shop is open.
+ */
+export async function shopSummary(db: Db, shopId: string, accountId: string | null, locale: Locale) {
+  const shop = await openShop(db, shopId);
+  return shopView(shop, await withShop(db, shopId, (tx) => followState(tx, shopId, accountId)), locale);
+}
+
 /**
  * A shop's storefront home: the shop with its follower count (and whether the caller follows
  * it), its notice and banners, its own categories, and the first page of its best sellers.
@@ -173,28 +209,12 @@ export async function home(db: Db, shopId: string, accountId: string | null, loc
   const scoped = await withShop(db, shopId, async (tx) => {
     const decoration = await readDecoration(tx, shopId);
     const categories = await catalog.listShopCategories(tx, shopId);
-    const followers = await followerCount(tx, shopId);
-    const followed = accountId
-      ? (
-          await tx
-            .select({ a: shopFollows.accountId })
-            .from(shopFollows)
-            .where(and(eq(shopFollows.shopId, shopId), eq(shopFollows.accountId, accountId)))
-        ).length > 0
-      : false;
-    return { decoration, categories, followers, followed };
+    const follow = await followState(tx, shopId, accountId);
+    return { decoration, categories, follow };
   });
   const products = await catalog.browse(db, catalog.storefrontQuery.parse({ sort: 'sales', limit: 20 }), shopId);
   return {
-    shop: {
-      id: shop.id,
-      name: shop.name,
-      logoUrl: shop.logoUrl,
-      mainCategory: shop.mainCategory,
-      mainCategoryName: SHOP_CATEGORIES.find((c) => c.code === shop.mainCategory)?.[locale] ?? shop.mainCategory,
-      followers: scoped.followers,
-      followed: scoped.followed,
-    },
+    shop: shopView(shop, scoped.follow, locale),
     notice: scoped.decoration.notice,
     banners: scoped.decoration.banners,
     categories: scoped.categories.map((c) => ({ id: c.id, name: c.name })),

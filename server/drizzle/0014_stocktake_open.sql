@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX "stocktakes_open_idx" ON "stocktakes" USING btree ("shop_id","location_id") WHERE "stocktakes"."status" = 'open';

@@ -1,0 +1,1 @@
+ALTER TABLE "flash_sales" ADD COLUMN "paid" integer DEFAULT 0 NOT NULL;
