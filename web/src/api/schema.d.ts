@@ -444,7 +444,7 @@ export interface paths {
                             items: {
                                 /** @enum {string} */
                                 role: "owner" | "operations" | "customer_service" | "warehouse" | "store_manager" | "shopping_guide";
-                                permissions: ("shop.view" | "shop.settings" | "staff.manage" | "products.read" | "products.write" | "orders.read" | "orders.write" | "fulfilment.manage" | "stock.read" | "stock.write" | "service.chat" | "aftersales.manage" | "customers.read" | "customers.write" | "marketing.manage" | "data.read" | "store.operate")[];
+                                permissions: ("shop.view" | "shop.settings" | "staff.manage" | "products.read" | "products.write" | "orders.read" | "orders.write" | "fulfilment.manage" | "stock.read" | "stock.write" | "service.chat" | "aftersales.manage" | "customers.read" | "customers.write" | "marketing.manage" | "data.read" | "store.operate" | "store.manage" | "integrations.manage")[];
                             }[];
                         };
                     };
@@ -607,7 +607,7 @@ export interface paths {
                                 };
                                 /** @enum {string} */
                                 role: "owner" | "operations" | "customer_service" | "warehouse" | "store_manager" | "shopping_guide";
-                                permissions: ("shop.view" | "shop.settings" | "staff.manage" | "products.read" | "products.write" | "orders.read" | "orders.write" | "fulfilment.manage" | "stock.read" | "stock.write" | "service.chat" | "aftersales.manage" | "customers.read" | "customers.write" | "marketing.manage" | "data.read" | "store.operate")[];
+                                permissions: ("shop.view" | "shop.settings" | "staff.manage" | "products.read" | "products.write" | "orders.read" | "orders.write" | "fulfilment.manage" | "stock.read" | "stock.write" | "service.chat" | "aftersales.manage" | "customers.read" | "customers.write" | "marketing.manage" | "data.read" | "store.operate" | "store.manage" | "integrations.manage")[];
                             }[];
                         };
                     };
@@ -791,7 +791,7 @@ export interface paths {
                             };
                             /** @enum {string} */
                             role: "owner" | "operations" | "customer_service" | "warehouse" | "store_manager" | "shopping_guide";
-                            permissions: ("shop.view" | "shop.settings" | "staff.manage" | "products.read" | "products.write" | "orders.read" | "orders.write" | "fulfilment.manage" | "stock.read" | "stock.write" | "service.chat" | "aftersales.manage" | "customers.read" | "customers.write" | "marketing.manage" | "data.read" | "store.operate")[];
+                            permissions: ("shop.view" | "shop.settings" | "staff.manage" | "products.read" | "products.write" | "orders.read" | "orders.write" | "fulfilment.manage" | "stock.read" | "stock.write" | "service.chat" | "aftersales.manage" | "customers.read" | "customers.write" | "marketing.manage" | "data.read" | "store.operate" | "store.manage" | "integrations.manage")[];
                             counts: {
                                 members: number;
                                 pendingInvitations: number;
@@ -2159,6 +2159,1983 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/shops/{shopId}/locations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Warehouses and stores, by priority */
+        get: {
+            parameters: {
+                query?: {
+                    kind?: "warehouse" | "store";
+                    capability?: "ship" | "pickup" | "sameDay";
+                    activeOnly?: "true" | "false";
+                };
+                header?: never;
+                path: {
+                    shopId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                name: string;
+                                /** @enum {string} */
+                                kind: "warehouse" | "store";
+                                code: string;
+                                province: string;
+                                city: string;
+                                district: string;
+                                address: string;
+                                lat: number | null;
+                                lng: number | null;
+                                openingHours: {
+                                    days: number[];
+                                    open: string;
+                                    close: string;
+                                }[];
+                                canShip: boolean;
+                                canPickup: boolean;
+                                canSameDay: boolean;
+                                priority: number;
+                                active: boolean;
+                                isDefault: boolean;
+                                createdAt: string;
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a warehouse or store (a store gets its own sales channel) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** @enum {string} */
+                        kind: "warehouse" | "store";
+                        code: string;
+                        /** @default  */
+                        province?: string;
+                        /** @default  */
+                        city?: string;
+                        /** @default  */
+                        district?: string;
+                        /** @default  */
+                        address?: string;
+                        /** @default null */
+                        lat?: number | null;
+                        /** @default null */
+                        lng?: number | null;
+                        /** @default [] */
+                        openingHours?: {
+                            days: number[];
+                            open: string;
+                            close: string;
+                        }[];
+                        /** @default true */
+                        canShip?: boolean;
+                        /** @default false */
+                        canPickup?: boolean;
+                        /** @default false */
+                        canSameDay?: boolean;
+                        /** @default 100 */
+                        priority?: number;
+                        /** @default true */
+                        active?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            kind: "warehouse" | "store";
+                            code: string;
+                            province: string;
+                            city: string;
+                            district: string;
+                            address: string;
+                            lat: number | null;
+                            lng: number | null;
+                            openingHours: {
+                                days: number[];
+                                open: string;
+                                close: string;
+                            }[];
+                            canShip: boolean;
+                            canPickup: boolean;
+                            canSameDay: boolean;
+                            priority: number;
+                            active: boolean;
+                            isDefault: boolean;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/locations/{locationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One location */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                    locationId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            kind: "warehouse" | "store";
+                            code: string;
+                            province: string;
+                            city: string;
+                            district: string;
+                            address: string;
+                            lat: number | null;
+                            lng: number | null;
+                            openingHours: {
+                                days: number[];
+                                open: string;
+                                close: string;
+                            }[];
+                            canShip: boolean;
+                            canPickup: boolean;
+                            canSameDay: boolean;
+                            priority: number;
+                            active: boolean;
+                            isDefault: boolean;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        /** Edit a location */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                    locationId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** @enum {string} */
+                        kind: "warehouse" | "store";
+                        code: string;
+                        /** @default  */
+                        province?: string;
+                        /** @default  */
+                        city?: string;
+                        /** @default  */
+                        district?: string;
+                        /** @default  */
+                        address?: string;
+                        /** @default null */
+                        lat?: number | null;
+                        /** @default null */
+                        lng?: number | null;
+                        /** @default [] */
+                        openingHours?: {
+                            days: number[];
+                            open: string;
+                            close: string;
+                        }[];
+                        /** @default true */
+                        canShip?: boolean;
+                        /** @default false */
+                        canPickup?: boolean;
+                        /** @default false */
+                        canSameDay?: boolean;
+                        /** @default 100 */
+                        priority?: number;
+                        /** @default true */
+                        active?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            kind: "warehouse" | "store";
+                            code: string;
+                            province: string;
+                            city: string;
+                            district: string;
+                            address: string;
+                            lat: number | null;
+                            lng: number | null;
+                            openingHours: {
+                                days: number[];
+                                open: string;
+                                close: string;
+                            }[];
+                            canShip: boolean;
+                            canPickup: boolean;
+                            canSameDay: boolean;
+                            priority: number;
+                            active: boolean;
+                            isDefault: boolean;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/channels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Sales channels (online shop, each store) and where each sells from */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                /** @enum {string} */
+                                kind: "online" | "store";
+                                name: string;
+                                storeLocationId: string | null;
+                                allShipLocations: boolean;
+                                locationIds: string[];
+                                effectiveLocationIds: string[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/channels/{channelId}/locations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Choose the locations a channel sells from */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                    channelId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        allShipLocations: boolean;
+                        locationIds: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            kind: "online" | "store";
+                            name: string;
+                            storeLocationId: string | null;
+                            allShipLocations: boolean;
+                            locationIds: string[];
+                            effectiveLocationIds: string[];
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/channels/{channelId}/atp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A channel's available-to-promise for some SKUs */
+        get: {
+            parameters: {
+                query?: {
+                    skuIds?: string;
+                };
+                header?: never;
+                path: {
+                    shopId: string;
+                    channelId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                skuId: string;
+                                available: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/stock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Stock per SKU per location (products paged and searched as in the product list) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                    q?: string;
+                    locationId?: string;
+                };
+                header?: never;
+                path: {
+                    shopId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            locations: {
+                                id: string;
+                                name: string;
+                                code: string;
+                                /** @enum {string} */
+                                kind: "warehouse" | "store";
+                                active: boolean;
+                            }[];
+                            items: {
+                                skuId: string;
+                                productId: string;
+                                title: string;
+                                specText: string;
+                                barcode: string | null;
+                                imageUrl: string | null;
+                                onlineAvailable: number;
+                                levels: {
+                                    skuId: string;
+                                    locationId: string;
+                                    onHand: number;
+                                    reserved: number;
+                                    safetyStock: number;
+                                    available: number;
+                                    lowStockThreshold: number | null;
+                                    threshold: number | null;
+                                    low: boolean;
+                                }[];
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/stock/{skuId}/{locationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Safety stock and low-stock threshold of one SKU at one location */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                    skuId: string;
+                    locationId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        safetyStock?: number;
+                        lowStockThreshold?: number | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            skuId: string;
+                            locationId: string;
+                            onHand: number;
+                            reserved: number;
+                            safetyStock: number;
+                            available: number;
+                            lowStockThreshold: number | null;
+                            threshold: number | null;
+                            low: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/shops/{shopId}/stock/{skuId}/{locationId}/adjustments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set on hand to a count, or change it by a delta, with a reason (send an Idempotency-Key) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                    skuId: string;
+                    locationId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        onHand?: number;
+                        delta?: number;
+                        /** @enum {string} */
+                        reason: "correction" | "received" | "damaged" | "lost" | "found" | "returned";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            skuId: string;
+                            locationId: string;
+                            onHand: number;
+                            reserved: number;
+                            safetyStock: number;
+                            available: number;
+                            lowStockThreshold: number | null;
+                            threshold: number | null;
+                            low: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/stock/{skuId}/{locationId}/ledger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every change to one SKU at one location, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path: {
+                    shopId: string;
+                    skuId: string;
+                    locationId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                reason: string;
+                                refType: string;
+                                refId: string;
+                                actorId: string | null;
+                                actorName: string | null;
+                                onHandDelta: number;
+                                reservedDelta: number;
+                                onHandAfter: number;
+                                reservedAfter: number;
+                                at: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/inventory-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The shop's default low-stock threshold */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            lowStockThreshold: number | null;
+                        };
+                    };
+                };
+            };
+        };
+        /** Set the default low-stock threshold (null: no alerts unless a level has its own) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        lowStockThreshold: number | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            lowStockThreshold: number | null;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/low-stock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Low-stock alerts: levels whose available is at or below the threshold */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                    locationId?: string;
+                };
+                header?: never;
+                path: {
+                    shopId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                skuId: string;
+                                productId: string | null;
+                                title: string;
+                                specText: string;
+                                imageUrl: string | null;
+                                locationId: string;
+                                locationName: string;
+                                locationCode: string;
+                                onHand: number;
+                                reserved: number;
+                                safetyStock: number;
+                                available: number;
+                                threshold: number | null;
+                                lowSince: string;
+                            }[];
+                            nextCursor: string | null;
+                            total: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/low-stock/count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How many low-stock alerts there are (the workbench badge) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            count: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/transfers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Stock transfers, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                    status?: "draft" | "shipped" | "received" | "cancelled";
+                    locationId?: string;
+                };
+                header?: never;
+                path: {
+                    shopId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                fromLocationId: string;
+                                toLocationId: string;
+                                /** @enum {string} */
+                                status: "draft" | "shipped" | "received" | "cancelled";
+                                note: string | null;
+                                createdBy: string | null;
+                                createdAt: string;
+                                shippedAt: string | null;
+                                receivedAt: string | null;
+                                cancelledAt: string | null;
+                                lines: {
+                                    skuId: string;
+                                    quantity: number;
+                                    title: string;
+                                    specText: string;
+                                }[];
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Draft a transfer between two locations (send an Idempotency-Key) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        fromLocationId: string;
+                        toLocationId: string;
+                        note?: string;
+                        lines: {
+                            skuId: string;
+                            quantity: number;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            fromLocationId: string;
+                            toLocationId: string;
+                            /** @enum {string} */
+                            status: "draft" | "shipped" | "received" | "cancelled";
+                            note: string | null;
+                            createdBy: string | null;
+                            createdAt: string;
+                            shippedAt: string | null;
+                            receivedAt: string | null;
+                            cancelledAt: string | null;
+                            lines: {
+                                skuId: string;
+                                quantity: number;
+                                title: string;
+                                specText: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/transfers/{transferId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One transfer */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                    transferId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            fromLocationId: string;
+                            toLocationId: string;
+                            /** @enum {string} */
+                            status: "draft" | "shipped" | "received" | "cancelled";
+                            note: string | null;
+                            createdBy: string | null;
+                            createdAt: string;
+                            shippedAt: string | null;
+                            receivedAt: string | null;
+                            cancelledAt: string | null;
+                            lines: {
+                                skuId: string;
+                                quantity: number;
+                                title: string;
+                                specText: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/transfers/{transferId}/ship": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ship: stock leaves the source (refused below reserved); send an Idempotency-Key */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                    transferId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            fromLocationId: string;
+                            toLocationId: string;
+                            /** @enum {string} */
+                            status: "draft" | "shipped" | "received" | "cancelled";
+                            note: string | null;
+                            createdBy: string | null;
+                            createdAt: string;
+                            shippedAt: string | null;
+                            receivedAt: string | null;
+                            cancelledAt: string | null;
+                            lines: {
+                                skuId: string;
+                                quantity: number;
+                                title: string;
+                                specText: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/transfers/{transferId}/receive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Receive: stock arrives at the destination; send an Idempotency-Key */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                    transferId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            fromLocationId: string;
+                            toLocationId: string;
+                            /** @enum {string} */
+                            status: "draft" | "shipped" | "received" | "cancelled";
+                            note: string | null;
+                            createdBy: string | null;
+                            createdAt: string;
+                            shippedAt: string | null;
+                            receivedAt: string | null;
+                            cancelledAt: string | null;
+                            lines: {
+                                skuId: string;
+                                quantity: number;
+                                title: string;
+                                specText: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/transfers/{transferId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a draft */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                    transferId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            fromLocationId: string;
+                            toLocationId: string;
+                            /** @enum {string} */
+                            status: "draft" | "shipped" | "received" | "cancelled";
+                            note: string | null;
+                            createdBy: string | null;
+                            createdAt: string;
+                            shippedAt: string | null;
+                            receivedAt: string | null;
+                            cancelledAt: string | null;
+                            lines: {
+                                skuId: string;
+                                quantity: number;
+                                title: string;
+                                specText: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/stocktakes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Stocktakes, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                    status?: "open" | "applied" | "cancelled";
+                };
+                header?: never;
+                path: {
+                    shopId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                locationId: string;
+                                /** @enum {string} */
+                                status: "open" | "applied" | "cancelled";
+                                note: string | null;
+                                createdBy: string | null;
+                                createdAt: string;
+                                appliedAt: string | null;
+                                lineCount: number;
+                                countedCount: number;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Start a stocktake of a location (expected counts are taken now) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        locationId: string;
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            locationId: string;
+                            /** @enum {string} */
+                            status: "open" | "applied" | "cancelled";
+                            note: string | null;
+                            createdBy: string | null;
+                            createdAt: string;
+                            appliedAt: string | null;
+                            lines: {
+                                skuId: string;
+                                title: string;
+                                specText: string;
+                                barcode: string | null;
+                                expected: number;
+                                counted: number | null;
+                                variance: number | null;
+                                onHand: number;
+                                reserved: number;
+                            }[];
+                            summary: {
+                                lines: number;
+                                counted: number;
+                                withVariance: number;
+                                netVariance: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/stocktakes/{stocktakeId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One stocktake with its lines and variances */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                    stocktakeId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            locationId: string;
+                            /** @enum {string} */
+                            status: "open" | "applied" | "cancelled";
+                            note: string | null;
+                            createdBy: string | null;
+                            createdAt: string;
+                            appliedAt: string | null;
+                            lines: {
+                                skuId: string;
+                                title: string;
+                                specText: string;
+                                barcode: string | null;
+                                expected: number;
+                                counted: number | null;
+                                variance: number | null;
+                                onHand: number;
+                                reserved: number;
+                            }[];
+                            summary: {
+                                lines: number;
+                                counted: number;
+                                withVariance: number;
+                                netVariance: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/stocktakes/{stocktakeId}/counts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Enter counted quantities */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                    stocktakeId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        counts: {
+                            skuId: string;
+                            counted: number | null;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            locationId: string;
+                            /** @enum {string} */
+                            status: "open" | "applied" | "cancelled";
+                            note: string | null;
+                            createdBy: string | null;
+                            createdAt: string;
+                            appliedAt: string | null;
+                            lines: {
+                                skuId: string;
+                                title: string;
+                                specText: string;
+                                barcode: string | null;
+                                expected: number;
+                                counted: number | null;
+                                variance: number | null;
+                                onHand: number;
+                                reserved: number;
+                            }[];
+                            summary: {
+                                lines: number;
+                                counted: number;
+                                withVariance: number;
+                                netVariance: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/stocktakes/{stocktakeId}/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Enter counts from CSV rows of "SKU code or barcode,count" */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                    stocktakeId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        csv: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            locationId: string;
+                            /** @enum {string} */
+                            status: "open" | "applied" | "cancelled";
+                            note: string | null;
+                            createdBy: string | null;
+                            createdAt: string;
+                            appliedAt: string | null;
+                            lines: {
+                                skuId: string;
+                                title: string;
+                                specText: string;
+                                barcode: string | null;
+                                expected: number;
+                                counted: number | null;
+                                variance: number | null;
+                                onHand: number;
+                                reserved: number;
+                            }[];
+                            summary: {
+                                lines: number;
+                                counted: number;
+                                withVariance: number;
+                                netVariance: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/stocktakes/{stocktakeId}/apply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Apply the counts to stock, all or nothing (send an Idempotency-Key) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                    stocktakeId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            locationId: string;
+                            /** @enum {string} */
+                            status: "open" | "applied" | "cancelled";
+                            note: string | null;
+                            createdBy: string | null;
+                            createdAt: string;
+                            appliedAt: string | null;
+                            lines: {
+                                skuId: string;
+                                title: string;
+                                specText: string;
+                                barcode: string | null;
+                                expected: number;
+                                counted: number | null;
+                                variance: number | null;
+                                onHand: number;
+                                reserved: number;
+                            }[];
+                            summary: {
+                                lines: number;
+                                counted: number;
+                                withVariance: number;
+                                netVariance: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/stocktakes/{stocktakeId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Drop an open stocktake */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                    stocktakeId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            locationId: string;
+                            /** @enum {string} */
+                            status: "open" | "applied" | "cancelled";
+                            note: string | null;
+                            createdBy: string | null;
+                            createdAt: string;
+                            appliedAt: string | null;
+                            lines: {
+                                skuId: string;
+                                title: string;
+                                specText: string;
+                                barcode: string | null;
+                                expected: number;
+                                counted: number | null;
+                                variance: number | null;
+                                onHand: number;
+                                reserved: number;
+                            }[];
+                            summary: {
+                                lines: number;
+                                counted: number;
+                                withVariance: number;
+                                netVariance: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/routing/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The routing rule list, in order */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            rules: {
+                                /** @enum {string} */
+                                kind: "single_location" | "nearest" | "store_priority" | "same_region" | "grab_pool" | "split";
+                                enabled: boolean;
+                                /** @default {} */
+                                params: {
+                                    [key: string]: number;
+                                };
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        /** Replace the routing rule list (order, enabled, params) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        rules: {
+                            /** @enum {string} */
+                            kind: "single_location" | "nearest" | "store_priority" | "same_region" | "grab_pool" | "split";
+                            enabled: boolean;
+                            /** @default {} */
+                            params?: {
+                                [key: string]: number;
+                            };
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            rules: {
+                                /** @enum {string} */
+                                kind: "single_location" | "nearest" | "store_priority" | "same_region" | "grab_pool" | "split";
+                                enabled: boolean;
+                                /** @default {} */
+                                params: {
+                                    [key: string]: number;
+                                };
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/routing/dry-run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** What routing would do for sample lines and a buyer place, step by step (holds nothing) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        lines: {
+                            skuId: string;
+                            quantity: number;
+                        }[];
+                        address: {
+                            /** @default  */
+                            province?: string;
+                            /** @default  */
+                            city?: string;
+                            lat?: number;
+                            lng?: number;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            buyer: {
+                                lat: number | null;
+                                lng: number | null;
+                                /** @enum {string} */
+                                source: "address" | "city" | "unknown";
+                                province: string;
+                                city: string;
+                                region: string | null;
+                            };
+                            steps: {
+                                rule: string;
+                                params?: {
+                                    [key: string]: number;
+                                };
+                                /** @enum {string} */
+                                outcome: "applied" | "skipped" | "info";
+                                why: {
+                                    code: string;
+                                    params?: {
+                                        [key: string]: string | number;
+                                    };
+                                };
+                                kept: {
+                                    locationId: string;
+                                    name: string;
+                                    distanceKm: number | null;
+                                }[];
+                                dropped: {
+                                    locationId: string;
+                                    name: string;
+                                    distanceKm: number | null;
+                                    reason: string;
+                                }[];
+                            }[];
+                            parcels: {
+                                locationId: string;
+                                name: string;
+                                distanceKm: number | null;
+                                lines: {
+                                    skuId: string;
+                                    quantity: number;
+                                }[];
+                            }[];
+                            pool: {
+                                radiusKm: number;
+                                timeoutMinutes: number;
+                            } | null;
+                            failure: ("routing.no_stock" | "routing.needs_split") | null;
+                            shortSkuIds: string[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/routing/cities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cities whose centres routing knows (for the dry run) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            city: string;
+                            province: string;
+                            lat: number;
+                            lng: number;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/shipments/{shipmentId}/reassign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Re-route a parcel by hand: hold at the new location, release the old (Idempotency-Key) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                    shipmentId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        locationId: string;
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            orderId: string;
+                            locationId: string;
+                            locationName: string;
+                            /** @enum {string} */
+                            locationKind: "warehouse" | "store";
+                            /** @enum {string} */
+                            kind: "ship" | "pickup" | "in_store";
+                            /** @enum {string} */
+                            status: "pending" | "pooled" | "ready" | "shipped" | "picked_up" | "cancelled";
+                            lines: {
+                                orderLineId?: string;
+                                skuId: string;
+                                quantity: number;
+                            }[];
+                            carrier: string | null;
+                            trackingNo: string | null;
+                            pooledUntil: string | null;
+                            createdAt: string;
+                            readyAt: string | null;
+                            shippedAt: string | null;
+                            pickedUpAt: string | null;
+                            cancelledAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/shops/{shopId}/orders": {
         parameters: {
             query?: never;
@@ -2219,7 +4196,7 @@ export interface paths {
                                 buyerNote: string | null;
                                 paymentId: string | null;
                                 /** @enum {string} */
-                                fulfilment: "ship" | "pickup";
+                                fulfilment: "ship" | "pickup" | "in_store";
                                 carrier: string | null;
                                 trackingNo: string | null;
                                 closeReason: string | null;
@@ -2309,7 +4286,7 @@ export interface paths {
                             buyerNote: string | null;
                             paymentId: string | null;
                             /** @enum {string} */
-                            fulfilment: "ship" | "pickup";
+                            fulfilment: "ship" | "pickup" | "in_store";
                             carrier: string | null;
                             trackingNo: string | null;
                             closeReason: string | null;
@@ -2335,6 +4312,31 @@ export interface paths {
                                 status: string;
                                 note: string | null;
                                 at: string;
+                            }[];
+                            shipments: {
+                                id: string;
+                                orderId: string;
+                                locationId: string;
+                                locationName: string;
+                                /** @enum {string} */
+                                locationKind: "warehouse" | "store";
+                                /** @enum {string} */
+                                kind: "ship" | "pickup" | "in_store";
+                                /** @enum {string} */
+                                status: "pending" | "pooled" | "ready" | "shipped" | "picked_up" | "cancelled";
+                                lines: {
+                                    orderLineId?: string;
+                                    skuId: string;
+                                    quantity: number;
+                                }[];
+                                carrier: string | null;
+                                trackingNo: string | null;
+                                pooledUntil: string | null;
+                                createdAt: string;
+                                readyAt: string | null;
+                                shippedAt: string | null;
+                                pickedUpAt: string | null;
+                                cancelledAt: string | null;
                             }[];
                         };
                     };
@@ -2411,7 +4413,7 @@ export interface paths {
                             buyerNote: string | null;
                             paymentId: string | null;
                             /** @enum {string} */
-                            fulfilment: "ship" | "pickup";
+                            fulfilment: "ship" | "pickup" | "in_store";
                             carrier: string | null;
                             trackingNo: string | null;
                             closeReason: string | null;
@@ -2437,6 +4439,274 @@ export interface paths {
                                 status: string;
                                 note: string | null;
                                 at: string;
+                            }[];
+                            shipments: {
+                                id: string;
+                                orderId: string;
+                                locationId: string;
+                                locationName: string;
+                                /** @enum {string} */
+                                locationKind: "warehouse" | "store";
+                                /** @enum {string} */
+                                kind: "ship" | "pickup" | "in_store";
+                                /** @enum {string} */
+                                status: "pending" | "pooled" | "ready" | "shipped" | "picked_up" | "cancelled";
+                                lines: {
+                                    orderLineId?: string;
+                                    skuId: string;
+                                    quantity: number;
+                                }[];
+                                carrier: string | null;
+                                trackingNo: string | null;
+                                pooledUntil: string | null;
+                                createdAt: string;
+                                readyAt: string | null;
+                                shippedAt: string | null;
+                                pickedUpAt: string | null;
+                                cancelledAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/orders/{orderId}/shipments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An order's parcels and its routing decisions with their explanations */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                    orderId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            shipments: {
+                                id: string;
+                                orderId: string;
+                                locationId: string;
+                                locationName: string;
+                                /** @enum {string} */
+                                locationKind: "warehouse" | "store";
+                                /** @enum {string} */
+                                kind: "ship" | "pickup" | "in_store";
+                                /** @enum {string} */
+                                status: "pending" | "pooled" | "ready" | "shipped" | "picked_up" | "cancelled";
+                                lines: {
+                                    orderLineId?: string;
+                                    skuId: string;
+                                    quantity: number;
+                                }[];
+                                carrier: string | null;
+                                trackingNo: string | null;
+                                pooledUntil: string | null;
+                                createdAt: string;
+                                readyAt: string | null;
+                                shippedAt: string | null;
+                                pickedUpAt: string | null;
+                                cancelledAt: string | null;
+                            }[];
+                            decisions: {
+                                id: string;
+                                orderId: string;
+                                /** @enum {string} */
+                                trigger: "auto" | "fixed" | "manual" | "pool_claim" | "pool_timeout";
+                                actorId: string | null;
+                                reason: string | null;
+                                buyer: {
+                                    lat: number | null;
+                                    lng: number | null;
+                                    /** @enum {string} */
+                                    source: "address" | "city" | "unknown";
+                                    province: string;
+                                    city: string;
+                                    region: string | null;
+                                } | null;
+                                result: {
+                                    shipmentId: string;
+                                    locationId: string;
+                                    lines: {
+                                        orderLineId?: string;
+                                        skuId: string;
+                                        quantity: number;
+                                    }[];
+                                }[];
+                                steps: {
+                                    rule: string;
+                                    params?: {
+                                        [key: string]: number;
+                                    };
+                                    /** @enum {string} */
+                                    outcome: "applied" | "skipped" | "info";
+                                    why: {
+                                        code: string;
+                                        params?: {
+                                            [key: string]: string | number;
+                                        };
+                                    };
+                                    kept: {
+                                        locationId: string;
+                                        name: string;
+                                        distanceKm: number | null;
+                                    }[];
+                                    dropped: {
+                                        locationId: string;
+                                        name: string;
+                                        distanceKm: number | null;
+                                        reason: string;
+                                    }[];
+                                }[];
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/orders/{orderId}/shipments/{shipmentId}/ship": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ship one parcel with carrier and tracking number (the order ships with its last parcel) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                    orderId: string;
+                    shipmentId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        carrier: string;
+                        trackingNo: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            shopId: string;
+                            shopName: string | null;
+                            orderNo: string;
+                            buyerAccountId: string;
+                            /** @enum {string} */
+                            status: "pending_payment" | "paid" | "shipped" | "received" | "completed" | "cancelled" | "closed";
+                            currency: string;
+                            itemsTotal: number;
+                            shippingFee: number;
+                            total: number;
+                            paidAmount: number;
+                            refundedAmount: number;
+                            address: {
+                                name: string;
+                                phone: string;
+                                province: string;
+                                city: string;
+                                district: string;
+                                detail: string;
+                                lat?: number;
+                                lng?: number;
+                            };
+                            buyerNote: string | null;
+                            paymentId: string | null;
+                            /** @enum {string} */
+                            fulfilment: "ship" | "pickup" | "in_store";
+                            carrier: string | null;
+                            trackingNo: string | null;
+                            closeReason: string | null;
+                            createdAt: string;
+                            payBy: string;
+                            paidAt: string | null;
+                            shippedAt: string | null;
+                            receivedAt: string | null;
+                            completedAt: string | null;
+                            closedAt: string | null;
+                            lines: {
+                                lineNo: number;
+                                productId: string;
+                                skuId: string;
+                                title: string;
+                                specText: string;
+                                imageUrl: string | null;
+                                unitPrice: number;
+                                quantity: number;
+                                lineTotal: number;
+                            }[];
+                            timeline: {
+                                status: string;
+                                note: string | null;
+                                at: string;
+                            }[];
+                            shipments: {
+                                id: string;
+                                orderId: string;
+                                locationId: string;
+                                locationName: string;
+                                /** @enum {string} */
+                                locationKind: "warehouse" | "store";
+                                /** @enum {string} */
+                                kind: "ship" | "pickup" | "in_store";
+                                /** @enum {string} */
+                                status: "pending" | "pooled" | "ready" | "shipped" | "picked_up" | "cancelled";
+                                lines: {
+                                    orderLineId?: string;
+                                    skuId: string;
+                                    quantity: number;
+                                }[];
+                                carrier: string | null;
+                                trackingNo: string | null;
+                                pooledUntil: string | null;
+                                createdAt: string;
+                                readyAt: string | null;
+                                shippedAt: string | null;
+                                pickedUpAt: string | null;
+                                cancelledAt: string | null;
                             }[];
                         };
                     };
@@ -2556,7 +4826,7 @@ export interface paths {
                             buyerNote: string | null;
                             paymentId: string | null;
                             /** @enum {string} */
-                            fulfilment: "ship" | "pickup";
+                            fulfilment: "ship" | "pickup" | "in_store";
                             carrier: string | null;
                             trackingNo: string | null;
                             closeReason: string | null;
@@ -2582,6 +4852,31 @@ export interface paths {
                                 status: string;
                                 note: string | null;
                                 at: string;
+                            }[];
+                            shipments: {
+                                id: string;
+                                orderId: string;
+                                locationId: string;
+                                locationName: string;
+                                /** @enum {string} */
+                                locationKind: "warehouse" | "store";
+                                /** @enum {string} */
+                                kind: "ship" | "pickup" | "in_store";
+                                /** @enum {string} */
+                                status: "pending" | "pooled" | "ready" | "shipped" | "picked_up" | "cancelled";
+                                lines: {
+                                    orderLineId?: string;
+                                    skuId: string;
+                                    quantity: number;
+                                }[];
+                                carrier: string | null;
+                                trackingNo: string | null;
+                                pooledUntil: string | null;
+                                createdAt: string;
+                                readyAt: string | null;
+                                shippedAt: string | null;
+                                pickedUpAt: string | null;
+                                cancelledAt: string | null;
                             }[];
                         };
                     };
@@ -2731,7 +5026,7 @@ export interface paths {
                                 buyerNote: string | null;
                                 paymentId: string | null;
                                 /** @enum {string} */
-                                fulfilment: "ship" | "pickup";
+                                fulfilment: "ship" | "pickup" | "in_store";
                                 carrier: string | null;
                                 trackingNo: string | null;
                                 closeReason: string | null;
@@ -2821,7 +5116,7 @@ export interface paths {
                             buyerNote: string | null;
                             paymentId: string | null;
                             /** @enum {string} */
-                            fulfilment: "ship" | "pickup";
+                            fulfilment: "ship" | "pickup" | "in_store";
                             carrier: string | null;
                             trackingNo: string | null;
                             closeReason: string | null;
@@ -2847,6 +5142,31 @@ export interface paths {
                                 status: string;
                                 note: string | null;
                                 at: string;
+                            }[];
+                            shipments: {
+                                id: string;
+                                orderId: string;
+                                locationId: string;
+                                locationName: string;
+                                /** @enum {string} */
+                                locationKind: "warehouse" | "store";
+                                /** @enum {string} */
+                                kind: "ship" | "pickup" | "in_store";
+                                /** @enum {string} */
+                                status: "pending" | "pooled" | "ready" | "shipped" | "picked_up" | "cancelled";
+                                lines: {
+                                    orderLineId?: string;
+                                    skuId: string;
+                                    quantity: number;
+                                }[];
+                                carrier: string | null;
+                                trackingNo: string | null;
+                                pooledUntil: string | null;
+                                createdAt: string;
+                                readyAt: string | null;
+                                shippedAt: string | null;
+                                pickedUpAt: string | null;
+                                cancelledAt: string | null;
                             }[];
                         };
                     };
@@ -2916,7 +5236,7 @@ export interface paths {
                             buyerNote: string | null;
                             paymentId: string | null;
                             /** @enum {string} */
-                            fulfilment: "ship" | "pickup";
+                            fulfilment: "ship" | "pickup" | "in_store";
                             carrier: string | null;
                             trackingNo: string | null;
                             closeReason: string | null;
@@ -2942,6 +5262,31 @@ export interface paths {
                                 status: string;
                                 note: string | null;
                                 at: string;
+                            }[];
+                            shipments: {
+                                id: string;
+                                orderId: string;
+                                locationId: string;
+                                locationName: string;
+                                /** @enum {string} */
+                                locationKind: "warehouse" | "store";
+                                /** @enum {string} */
+                                kind: "ship" | "pickup" | "in_store";
+                                /** @enum {string} */
+                                status: "pending" | "pooled" | "ready" | "shipped" | "picked_up" | "cancelled";
+                                lines: {
+                                    orderLineId?: string;
+                                    skuId: string;
+                                    quantity: number;
+                                }[];
+                                carrier: string | null;
+                                trackingNo: string | null;
+                                pooledUntil: string | null;
+                                createdAt: string;
+                                readyAt: string | null;
+                                shippedAt: string | null;
+                                pickedUpAt: string | null;
+                                cancelledAt: string | null;
                             }[];
                         };
                     };
@@ -3009,7 +5354,7 @@ export interface paths {
                             buyerNote: string | null;
                             paymentId: string | null;
                             /** @enum {string} */
-                            fulfilment: "ship" | "pickup";
+                            fulfilment: "ship" | "pickup" | "in_store";
                             carrier: string | null;
                             trackingNo: string | null;
                             closeReason: string | null;
@@ -3035,6 +5380,31 @@ export interface paths {
                                 status: string;
                                 note: string | null;
                                 at: string;
+                            }[];
+                            shipments: {
+                                id: string;
+                                orderId: string;
+                                locationId: string;
+                                locationName: string;
+                                /** @enum {string} */
+                                locationKind: "warehouse" | "store";
+                                /** @enum {string} */
+                                kind: "ship" | "pickup" | "in_store";
+                                /** @enum {string} */
+                                status: "pending" | "pooled" | "ready" | "shipped" | "picked_up" | "cancelled";
+                                lines: {
+                                    orderLineId?: string;
+                                    skuId: string;
+                                    quantity: number;
+                                }[];
+                                carrier: string | null;
+                                trackingNo: string | null;
+                                pooledUntil: string | null;
+                                createdAt: string;
+                                readyAt: string | null;
+                                shippedAt: string | null;
+                                pickedUpAt: string | null;
+                                cancelledAt: string | null;
                             }[];
                         };
                     };
@@ -3507,6 +5877,14 @@ export interface paths {
                             skuId: string;
                             quantity: number;
                         }[];
+                        /** @default {} */
+                        delivery?: {
+                            [key: string]: {
+                                /** @enum {string} */
+                                mode: "ship" | "pickup" | "in_store";
+                                locationId?: string;
+                            };
+                        };
                     };
                 };
             };
@@ -3567,6 +5945,21 @@ export interface paths {
                         notes?: {
                             [key: string]: string;
                         };
+                        /** @default {} */
+                        delivery?: {
+                            [key: string]: {
+                                /** @enum {string} */
+                                mode: "ship" | "pickup" | "in_store";
+                                locationId?: string;
+                            };
+                        };
+                        /** @default {} */
+                        attribution?: {
+                            [key: string]: {
+                                storeLocationId?: string;
+                                guideCode?: string;
+                            };
+                        };
                         expectedTotal?: number;
                         /** @default false */
                         fromCart?: boolean;
@@ -3608,7 +6001,7 @@ export interface paths {
                                 buyerNote: string | null;
                                 paymentId: string | null;
                                 /** @enum {string} */
-                                fulfilment: "ship" | "pickup";
+                                fulfilment: "ship" | "pickup" | "in_store";
                                 carrier: string | null;
                                 trackingNo: string | null;
                                 closeReason: string | null;
@@ -4551,6 +6944,102 @@ export interface paths {
                                 }[];
                                 nextCursor: string | null;
                             };
+                            /** @description the shop's personalised placements (hero banner, product module) resolved for the caller */
+                            placements: {
+                                placement: string;
+                                strategyId: string;
+                                variantId: string;
+                                /** @description the holdout sees the page without the strategy: content is null */
+                                holdout: boolean;
+                                /** @description null: show the page’s own default */
+                                content: ({
+                                    /** @enum {string} */
+                                    kind: "banner";
+                                    imageUrl: string;
+                                    title: string | null;
+                                    link: string | null;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "products";
+                                    title: string;
+                                    products: {
+                                        id: string;
+                                        shopId: string;
+                                        shopName: string | null;
+                                        title: string;
+                                        subtitle: string | null;
+                                        image: string | null;
+                                        priceMin: number;
+                                        priceMax: number;
+                                        salesCount: number;
+                                    }[];
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "products";
+                                    title: string;
+                                    products: {
+                                        id: string;
+                                        shopId: string;
+                                        shopName: string | null;
+                                        title: string;
+                                        subtitle: string | null;
+                                        image: string | null;
+                                        priceMin: number;
+                                        priceMax: number;
+                                        salesCount: number;
+                                    }[];
+                                }) | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/storefront/shops/{shopId}/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A shop as a product page shows it (name, logo, followers)
+         * @description Counts no visit and resolves no placements, so it records no strategy exposure. 404 unless the shop is open.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            logoUrl: string | null;
+                            mainCategory: string;
+                            mainCategoryName: string;
+                            followers: number;
+                            /** @description whether the signed-in caller follows the shop (false when anonymous) */
+                            followed: boolean;
                         };
                     };
                 };
@@ -4680,6 +7169,3990 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/beacon": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Storefront behaviour events, batched
+         * @description Up to 100 events per call, each validated on its own: malformed ones come back in `rejected` with reasons while the rest are kept; an event id already received is counted in `duplicates`. The shopper is the signed-in account and/or the anonymous device (`qd_vid` cookie, set here if missing, else `deviceId`); a device seen before sign-in merges into the account. No CSRF token: it writes only behaviour of the caller.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description anonymous device id when the `qd_vid` cookie cannot be used (apps); the cookie wins */
+                        deviceId?: string;
+                        /** @description each event is validated on its own */
+                        events: unknown[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            accepted: number;
+                            duplicates: number;
+                            rejected: {
+                                index: number;
+                                id: string | null;
+                                code: string;
+                                message: string;
+                                fields: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The shop's customers, most recently seen first */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                    /** @description customer number or shopper account id */
+                    q?: string;
+                    gender?: "female" | "male";
+                    region?: string;
+                    tier?: string;
+                    /** @description only customers who bought (true) or never did (false) */
+                    buyers?: "true" | "false";
+                    /** @description `tagId=value`, e.g. `sys.lifecycle=churned` */
+                    tag?: string;
+                    segmentId?: string;
+                };
+                header?: never;
+                path: {
+                    shopId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                customerNo: number;
+                                accountId: string | null;
+                                displayName: string | null;
+                                gender: string | null;
+                                ageBand: string | null;
+                                region: string | null;
+                                tier: string | null;
+                                following: boolean;
+                                firstSeenAt: string;
+                                lastSeenAt: string;
+                                visitDays: number;
+                                firstOrderAt: string | null;
+                                lastOrderAt: string | null;
+                                orderCount: number;
+                                /** @description paid minus refunded, fen */
+                                spend: number;
+                                refunded: number;
+                                averageOrderValue: number;
+                                favourites: number;
+                                addToCarts: number;
+                                topCategory: string | null;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/customers/{customerNo}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A customer: attributes, tags, segments, latest events */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                    customerNo: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            customerNo: number;
+                            accountId: string | null;
+                            displayName: string | null;
+                            gender: string | null;
+                            ageBand: string | null;
+                            region: string | null;
+                            tier: string | null;
+                            following: boolean;
+                            firstSeenAt: string;
+                            lastSeenAt: string;
+                            visitDays: number;
+                            firstOrderAt: string | null;
+                            lastOrderAt: string | null;
+                            orderCount: number;
+                            /** @description paid minus refunded, fen */
+                            spend: number;
+                            refunded: number;
+                            averageOrderValue: number;
+                            favourites: number;
+                            addToCarts: number;
+                            topCategory: string | null;
+                            tags: {
+                                tagId: string;
+                                value: string;
+                            }[];
+                            segmentIds: string[];
+                            events: {
+                                id: string;
+                                type: string;
+                                at: string;
+                                source: string;
+                                props: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Set a customer's gender, age band, region or tier (null clears) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                    customerNo: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        gender?: ("female" | "male") | null;
+                        ageBand?: ("18-24" | "25-29" | "30-34" | "35-39" | "40-49" | "50+") | null;
+                        region?: string | null;
+                        tier?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            customerNo: number;
+                            accountId: string | null;
+                            displayName: string | null;
+                            gender: string | null;
+                            ageBand: string | null;
+                            region: string | null;
+                            tier: string | null;
+                            following: boolean;
+                            firstSeenAt: string;
+                            lastSeenAt: string;
+                            visitDays: number;
+                            firstOrderAt: string | null;
+                            lastOrderAt: string | null;
+                            orderCount: number;
+                            /** @description paid minus refunded, fen */
+                            spend: number;
+                            refunded: number;
+                            averageOrderValue: number;
+                            favourites: number;
+                            addToCarts: number;
+                            topCategory: string | null;
+                            tags: {
+                                tagId: string;
+                                value: string;
+                            }[];
+                            segmentIds: string[];
+                            events: {
+                                id: string;
+                                type: string;
+                                at: string;
+                                source: string;
+                                props: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/shops/{shopId}/customer-tags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** System, rule, manual and imported tags with their values and member counts */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                name: string;
+                                /** @enum {string} */
+                                kind: "system" | "rule" | "manual" | "import";
+                                rule: components["schemas"]["CustomerRule"] | null;
+                                values: {
+                                    value: string;
+                                    label: string;
+                                    members: number;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a rule tag (kept fresh) or a manual tag */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        kind: "rule";
+                        name: string;
+                        rule: components["schemas"]["CustomerRuleInput"];
+                    } | {
+                        /** @enum {string} */
+                        kind: "manual";
+                        name: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            kind: string;
+                            members: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/customer-tags/{tagId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a tag (refused while a segment or rule tag uses it) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                    tagId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/customer-tags/{tagId}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add or remove customers of a manual tag */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                    tagId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default [] */
+                        add?: number[];
+                        /** @default [] */
+                        remove?: number[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            members: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/customer-tags/{tagId}/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import shoppers into a manual tag from CSV
+         * @description Every line is checked; with bad lines nothing is imported (400 with one error per line) unless `partial` is true.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                    tagId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description one shopper per line: a customer number or a shopper account id (acc_…); a header line is allowed */
+                        csv: string;
+                        /**
+                         * @description import the good lines even if some are bad (default: all or nothing)
+                         * @default false
+                         */
+                        partial?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            tagId: string;
+                            imported: number;
+                            members: number;
+                            errors: {
+                                line: number;
+                                value: string;
+                                code: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/customer-tags/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import shoppers from CSV into a new tag */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description one shopper per line: a customer number or a shopper account id (acc_…); a header line is allowed */
+                        csv: string;
+                        /**
+                         * @description import the good lines even if some are bad (default: all or nothing)
+                         * @default false
+                         */
+                        partial?: boolean;
+                        name: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            tagId: string;
+                            imported: number;
+                            members: number;
+                            errors: {
+                                line: number;
+                                value: string;
+                                code: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/customer-segments/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** How many customers a rule selects (the live count while editing) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        rule: components["schemas"]["CustomerRuleInput"];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            count: number;
+                            total: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/customer-segments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Saved segments, newest first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                name: string;
+                                /** @enum {string} */
+                                kind: "rule" | "lookalike" | "rfm_cluster";
+                                rule: components["schemas"]["CustomerRule"] | null;
+                                definition: {
+                                    [key: string]: unknown;
+                                };
+                                model: {
+                                    [key: string]: unknown;
+                                } | null;
+                                members: number;
+                                computedAt: string;
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Save a rule segment (kept fresh as data changes) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        rule: components["schemas"]["CustomerRuleInput"];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            kind: "rule" | "lookalike" | "rfm_cluster";
+                            rule: components["schemas"]["CustomerRule"] | null;
+                            definition: {
+                                [key: string]: unknown;
+                            };
+                            model: {
+                                [key: string]: unknown;
+                            } | null;
+                            members: number;
+                            computedAt: string;
+                            createdAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/customer-segments/{segmentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A saved segment */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                    segmentId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            kind: "rule" | "lookalike" | "rfm_cluster";
+                            rule: components["schemas"]["CustomerRule"] | null;
+                            definition: {
+                                [key: string]: unknown;
+                            };
+                            model: {
+                                [key: string]: unknown;
+                            } | null;
+                            members: number;
+                            computedAt: string;
+                            createdAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        /** Rename a segment or change its rule (algorithmic segments: the name only) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                    segmentId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        rule: components["schemas"]["CustomerRuleInput"];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            kind: "rule" | "lookalike" | "rfm_cluster";
+                            rule: components["schemas"]["CustomerRule"] | null;
+                            definition: {
+                                [key: string]: unknown;
+                            };
+                            model: {
+                                [key: string]: unknown;
+                            } | null;
+                            members: number;
+                            computedAt: string;
+                            createdAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Delete a segment and its snapshots */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                    segmentId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/customer-segments/{segmentId}/snapshots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A segment's snapshots, newest first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                    segmentId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                segmentId: string;
+                                members: number;
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Freeze a segment's current members */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                    segmentId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            segmentId: string;
+                            members: number;
+                            createdAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/customer-segments/{segmentId}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A segment's members (or a snapshot's) as CSV */
+        get: {
+            parameters: {
+                query?: {
+                    snapshotId?: string;
+                };
+                header?: never;
+                path: {
+                    shopId: string;
+                    segmentId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/customer-segments/lookalike": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Look-alike expansion of a seed segment (logistic regression; AUC on held-out customers) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        seedSegmentId: string;
+                        name: string;
+                        /** @description how many customers outside the seed to add */
+                        size: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            kind: "rule" | "lookalike" | "rfm_cluster";
+                            rule: components["schemas"]["CustomerRule"] | null;
+                            definition: {
+                                [key: string]: unknown;
+                            };
+                            model: {
+                                [key: string]: unknown;
+                            } | null;
+                            members: number;
+                            computedAt: string;
+                            createdAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/customer-segments/rfm-clusters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** k-means clusters of the shop's buyers on recency, frequency and monetary value */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default 4 */
+                        k?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            buyers: number;
+                            clusters: {
+                                index: number;
+                                size: number;
+                                recencyDays: number;
+                                orders: number;
+                                spend: number;
+                                label: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/customer-segments/rfm-clusters/save": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Save one RFM cluster as a segment */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        k: number;
+                        cluster: number;
+                        name: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            kind: "rule" | "lookalike" | "rfm_cluster";
+                            rule: components["schemas"]["CustomerRule"] | null;
+                            definition: {
+                                [key: string]: unknown;
+                            };
+                            model: {
+                                [key: string]: unknown;
+                            } | null;
+                            members: number;
+                            computedAt: string;
+                            createdAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/customer-insight": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A segment's (or a ready view's) portrait against all customers, with TGI */
+        get: {
+            parameters: {
+                query?: {
+                    segmentId?: string;
+                    /** @description a ready view (default: all customers) */
+                    view?: "all" | "visitors" | "buyers" | "churned";
+                };
+                header?: never;
+                path: {
+                    shopId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            target: string;
+                            members: number;
+                            total: number;
+                            dimensions: {
+                                dimension: string;
+                                name: string;
+                                values: {
+                                    value: string;
+                                    label: string;
+                                    members: number;
+                                    share: number;
+                                    baseShare: number;
+                                    /** @description 100 × share in the segment ÷ share among all customers */
+                                    tgi: number | null;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/strategies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Personalisation strategies (千人千面), newest first */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "draft" | "active" | "paused" | "ended";
+                    placement?: string;
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path: {
+                    shopId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                name: string;
+                                placement: string;
+                                /** @enum {string} */
+                                status: "draft" | "active" | "paused" | "ended";
+                                priority: number;
+                                rules: {
+                                    segmentId: string;
+                                    variantId: string;
+                                }[];
+                                variants: {
+                                    id: string;
+                                    name: string;
+                                    content: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
+                                defaultVariantId: string;
+                                holdoutPercent: number;
+                                attributionDays: number;
+                                startedAt: string | null;
+                                endedAt: string | null;
+                                createdAt: string;
+                                updatedAt: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Create a strategy (as a draft)
+         * @description Rules map segments to variants, tried in order; shoppers no rule matches see the default variant; the holdout share sees the page without the strategy.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** @description a placement type key, see GET …/strategy-options */
+                        placement: string;
+                        /**
+                         * @description higher first when several active strategies share a placement
+                         * @default 0
+                         */
+                        priority?: number;
+                        variants: {
+                            /** @description chosen by the client, unique in the strategy; `holdout` is reserved */
+                            id: string;
+                            name: string;
+                            /** @description the placement type's content */
+                            content: {
+                                [key: string]: unknown;
+                            };
+                        }[];
+                        /**
+                         * @description tried in order; the first segment holding the shopper decides the variant
+                         * @default []
+                         */
+                        rules?: {
+                            segmentId: string;
+                            /** @description chosen by the client, unique in the strategy; `holdout` is reserved */
+                            variantId: string;
+                        }[];
+                        /** @description for shoppers no rule matches (and anonymous visitors) */
+                        defaultVariantId: string;
+                        /**
+                         * @description share of shoppers who see the page without the strategy, to measure against
+                         * @default 10
+                         */
+                        holdoutPercent?: number;
+                        /** @default 7 */
+                        attributionDays?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            placement: string;
+                            /** @enum {string} */
+                            status: "draft" | "active" | "paused" | "ended";
+                            priority: number;
+                            rules: {
+                                segmentId: string;
+                                variantId: string;
+                            }[];
+                            variants: {
+                                id: string;
+                                name: string;
+                                content: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                            defaultVariantId: string;
+                            holdoutPercent: number;
+                            attributionDays: number;
+                            startedAt: string | null;
+                            endedAt: string | null;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/strategy-options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What the strategy editor offers: placement types and the shop’s segments with counts */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            placements: {
+                                key: string;
+                                page: string;
+                                label: {
+                                    "zh-CN": string;
+                                    "en-US": string;
+                                };
+                            }[];
+                            segments: {
+                                id: string;
+                                name: string;
+                                count: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/strategies/{strategyId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One strategy */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                    strategyId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            placement: string;
+                            /** @enum {string} */
+                            status: "draft" | "active" | "paused" | "ended";
+                            priority: number;
+                            rules: {
+                                segmentId: string;
+                                variantId: string;
+                            }[];
+                            variants: {
+                                id: string;
+                                name: string;
+                                content: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                            defaultVariantId: string;
+                            holdoutPercent: number;
+                            attributionDays: number;
+                            startedAt: string | null;
+                            endedAt: string | null;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        /** Replace a draft or paused strategy */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                    strategyId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** @description a placement type key, see GET …/strategy-options */
+                        placement: string;
+                        /**
+                         * @description higher first when several active strategies share a placement
+                         * @default 0
+                         */
+                        priority?: number;
+                        variants: {
+                            /** @description chosen by the client, unique in the strategy; `holdout` is reserved */
+                            id: string;
+                            name: string;
+                            /** @description the placement type's content */
+                            content: {
+                                [key: string]: unknown;
+                            };
+                        }[];
+                        /**
+                         * @description tried in order; the first segment holding the shopper decides the variant
+                         * @default []
+                         */
+                        rules?: {
+                            segmentId: string;
+                            /** @description chosen by the client, unique in the strategy; `holdout` is reserved */
+                            variantId: string;
+                        }[];
+                        /** @description for shoppers no rule matches (and anonymous visitors) */
+                        defaultVariantId: string;
+                        /**
+                         * @description share of shoppers who see the page without the strategy, to measure against
+                         * @default 10
+                         */
+                        holdoutPercent?: number;
+                        /** @default 7 */
+                        attributionDays?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            placement: string;
+                            /** @enum {string} */
+                            status: "draft" | "active" | "paused" | "ended";
+                            priority: number;
+                            rules: {
+                                segmentId: string;
+                                variantId: string;
+                            }[];
+                            variants: {
+                                id: string;
+                                name: string;
+                                content: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                            defaultVariantId: string;
+                            holdoutPercent: number;
+                            attributionDays: number;
+                            startedAt: string | null;
+                            endedAt: string | null;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/strategies/{strategyId}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start, pause, resume or end a strategy */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                    strategyId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "active" | "paused" | "ended";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            placement: string;
+                            /** @enum {string} */
+                            status: "draft" | "active" | "paused" | "ended";
+                            priority: number;
+                            rules: {
+                                segmentId: string;
+                                variantId: string;
+                            }[];
+                            variants: {
+                                id: string;
+                                name: string;
+                                content: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                            defaultVariantId: string;
+                            holdoutPercent: number;
+                            attributionDays: number;
+                            startedAt: string | null;
+                            endedAt: string | null;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/strategies/{strategyId}/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Effect report: each variant against the holdout
+         * @description Per arm: exposed shoppers, clickers, add-to-cart shoppers, buyers and GMV of orders paid within the attribution window after an exposure; conversion = buyers / exposed, with a two-proportion z-test and a 95 % interval against the holdout.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                    strategyId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            strategy: {
+                                id: string;
+                                name: string;
+                                placement: string;
+                                /** @enum {string} */
+                                status: "draft" | "active" | "paused" | "ended";
+                                priority: number;
+                                rules: {
+                                    segmentId: string;
+                                    variantId: string;
+                                }[];
+                                variants: {
+                                    id: string;
+                                    name: string;
+                                    content: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
+                                defaultVariantId: string;
+                                holdoutPercent: number;
+                                attributionDays: number;
+                                startedAt: string | null;
+                                endedAt: string | null;
+                                createdAt: string;
+                                updatedAt: string;
+                            };
+                            confidence: number;
+                            arms: {
+                                /** @description a variant id, or `holdout` */
+                                variantId: string;
+                                name: string | null;
+                                holdout: boolean;
+                                /** @description distinct shoppers shown this arm */
+                                exposed: number;
+                                views: number;
+                                clickers: number;
+                                addToCartShoppers: number;
+                                buyers: number;
+                                orders: number;
+                                /** @description fen, net of refunds */
+                                gmv: number;
+                                /** @description fen refunded of the attributed orders since */
+                                refunded: number;
+                                /** @description buyers / exposed */
+                                conversion: number;
+                                /** @description fen */
+                                gmvPerExposed: number;
+                                versusHoldout: {
+                                    /** @description relative; null when the holdout converted nobody */
+                                    conversionUplift: number | null;
+                                    conversionDifference: number;
+                                    gmvPerExposedUplift: number | null;
+                                    z: number | null;
+                                    /** @description two-proportion z-test, two-sided */
+                                    pValue: number | null;
+                                    /** @description confidence interval of the conversion difference */
+                                    ciLow: number | null;
+                                    ciHigh: number | null;
+                                } | null;
+                            }[];
+                            daily: {
+                                day: string;
+                                variantId: string;
+                                exposed: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/storefront/shops/{shopId}/products/{productId}/placements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Personalised placements of a product detail page
+         * @description Resolved for the caller (signed-in account, else the `qd_vid` cookie, set here if missing); each exposure is counted for the strategy’s effect report.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                    productId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                placement: string;
+                                strategyId: string;
+                                variantId: string;
+                                /** @description the holdout sees the page without the strategy: content is null */
+                                holdout: boolean;
+                                /** @description null: show the page’s own default */
+                                content: ({
+                                    /** @enum {string} */
+                                    kind: "banner";
+                                    imageUrl: string;
+                                    title: string | null;
+                                    link: string | null;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "products";
+                                    title: string;
+                                    products: {
+                                        id: string;
+                                        shopId: string;
+                                        shopName: string | null;
+                                        title: string;
+                                        subtitle: string | null;
+                                        image: string | null;
+                                        priceMin: number;
+                                        priceMax: number;
+                                        salesCount: number;
+                                    }[];
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "products";
+                                    title: string;
+                                    products: {
+                                        id: string;
+                                        shopId: string;
+                                        shopName: string | null;
+                                        title: string;
+                                        subtitle: string | null;
+                                        image: string | null;
+                                        priceMin: number;
+                                        priceMax: number;
+                                        salesCount: number;
+                                    }[];
+                                }) | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/storefront/shops/{shopId}/pickup-stores": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Stores to collect from, nearest first, with their stock of the lines and opening hours */
+        get: {
+            parameters: {
+                query: {
+                    lat?: number;
+                    lng?: number;
+                    province?: string;
+                    city?: string;
+                    lines: string;
+                };
+                header?: never;
+                path: {
+                    shopId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                name: string;
+                                code: string;
+                                province: string;
+                                city: string;
+                                district: string;
+                                address: string;
+                                lat: number | null;
+                                lng: number | null;
+                                openingHours: {
+                                    days: number[];
+                                    open: string;
+                                    close: string;
+                                }[];
+                                openNow: boolean;
+                                canShip: boolean;
+                                canPickup: boolean;
+                                canSameDay: boolean;
+                                active: boolean;
+                                distanceKm: number | null;
+                                lines: {
+                                    skuId: string;
+                                    quantity: number;
+                                    available: number;
+                                }[];
+                                enough: boolean;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/storefront/shops/{shopId}/stores/{locationId}/products/{productId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A product's stock in one store (scan to buy), and the shopping guide when a code is given */
+        get: {
+            parameters: {
+                query?: {
+                    guide?: string;
+                };
+                header?: never;
+                path: {
+                    shopId: string;
+                    locationId: string;
+                    productId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            store: {
+                                id: string;
+                                name: string;
+                                code: string;
+                                province: string;
+                                city: string;
+                                district: string;
+                                address: string;
+                                lat: number | null;
+                                lng: number | null;
+                                openingHours: {
+                                    days: number[];
+                                    open: string;
+                                    close: string;
+                                }[];
+                                openNow: boolean;
+                                canShip: boolean;
+                                canPickup: boolean;
+                                canSameDay: boolean;
+                                active: boolean;
+                            };
+                            productId: string;
+                            skus: {
+                                skuId: string;
+                                available: number;
+                            }[];
+                            guide: {
+                                code: string;
+                                name: string;
+                            } | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/orders/{shopId}/{orderId}/pickup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The pickup code, QR, store and deadline of one of my orders */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                    orderId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                shipmentId: string;
+                                /** @enum {string} */
+                                kind: "pickup" | "in_store";
+                                /** @enum {string} */
+                                status: "open" | "picked_up" | "expired" | "cancelled";
+                                code: string;
+                                qr: string | null;
+                                issuedAt: string;
+                                expiresAt: string;
+                                pickedUpAt: string | null;
+                                store: {
+                                    id: string;
+                                    name: string;
+                                    code: string;
+                                    province: string;
+                                    city: string;
+                                    district: string;
+                                    address: string;
+                                    lat: number | null;
+                                    lng: number | null;
+                                    openingHours: {
+                                        days: number[];
+                                        open: string;
+                                        close: string;
+                                    }[];
+                                    openNow: boolean;
+                                    canShip: boolean;
+                                    canPickup: boolean;
+                                    canSameDay: boolean;
+                                    active: boolean;
+                                } | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/o2o/stores": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The stores I work at (all of them for the owner) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                name: string;
+                                code: string;
+                                province: string;
+                                city: string;
+                                district: string;
+                                address: string;
+                                lat: number | null;
+                                lng: number | null;
+                                openingHours: {
+                                    days: number[];
+                                    open: string;
+                                    close: string;
+                                }[];
+                                openNow: boolean;
+                                canShip: boolean;
+                                canPickup: boolean;
+                                canSameDay: boolean;
+                                active: boolean;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/o2o/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Store rules */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            pickupTimeoutHours: number;
+                        };
+                    };
+                };
+            };
+        };
+        /** Set how long a pickup waits before it is cancelled and refunded */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        pickupTimeoutHours: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            pickupTimeoutHours: number;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/o2o/stores/{locationId}/staff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who works at the store */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                    locationId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                accountId: string;
+                                displayName: string;
+                                role: string;
+                                assignedAt: string;
+                            }[];
+                            candidates: {
+                                accountId: string;
+                                displayName: string;
+                                role: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        /** Set who works at the store */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                    locationId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        accountIds: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                accountId: string;
+                                displayName: string;
+                                role: string;
+                                assignedAt: string;
+                            }[];
+                            candidates: {
+                                accountId: string;
+                                displayName: string;
+                                role: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/o2o/stores/{locationId}/pickups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The store's pickups, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                    status?: "open" | "picked_up" | "expired" | "cancelled";
+                };
+                header?: never;
+                path: {
+                    shopId: string;
+                    locationId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                shipmentId: string;
+                                orderId: string;
+                                orderNo: string;
+                                locationId: string;
+                                /** @enum {string} */
+                                kind: "pickup" | "in_store";
+                                /** @enum {string} */
+                                status: "open" | "picked_up" | "expired" | "cancelled";
+                                issuedAt: string;
+                                expiresAt: string;
+                                pickedUpAt: string | null;
+                                verifiedBy: string | null;
+                                contactName: string;
+                                contactPhone: string;
+                                total: number;
+                                lines: {
+                                    title: string;
+                                    specText: string;
+                                    quantity: number;
+                                    imageUrl: string | null;
+                                }[];
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/o2o/stores/{locationId}/pickups/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Verify a pickup code (typed, or the scanned QR text) and hand the order over */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                    locationId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        code: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            shipmentId: string;
+                            orderId: string;
+                            orderNo: string;
+                            locationId: string;
+                            /** @enum {string} */
+                            kind: "pickup" | "in_store";
+                            /** @enum {string} */
+                            status: "open" | "picked_up" | "expired" | "cancelled";
+                            issuedAt: string;
+                            expiresAt: string;
+                            pickedUpAt: string | null;
+                            verifiedBy: string | null;
+                            contactName: string;
+                            contactPhone: string;
+                            total: number;
+                            lines: {
+                                title: string;
+                                specText: string;
+                                quantity: number;
+                                imageUrl: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/o2o/stores/{locationId}/pool": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Orders offered to this store to grab, and who won recent ones */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                    locationId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            offers: {
+                                shipmentId: string;
+                                orderId: string;
+                                fromLocationName: string;
+                                lines: {
+                                    skuId: string;
+                                    quantity: number;
+                                    title: string;
+                                    specText: string;
+                                }[];
+                                pooledUntil: string | null;
+                                distanceKm: number | null;
+                                radiusKm: number | null;
+                                canFill: boolean;
+                            }[];
+                            recentClaims: {
+                                shipmentId: string;
+                                orderId: string;
+                                locationId: string;
+                                storeName: string | null;
+                                claimedBy: string | null;
+                                claimedAt: string;
+                                mine: boolean;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/o2o/stores/{locationId}/pool/{shipmentId}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Grab a pooled order for this store (the first store to accept wins) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                    locationId: string;
+                    shipmentId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            shipmentId: string;
+                            orderId: string;
+                            locationId: string;
+                            storeName: string;
+                            status: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/o2o/stores/{locationId}/shipments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Parcels ready to ship from this store */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                    locationId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                shipmentId: string;
+                                orderId: string;
+                                orderNo: string;
+                                readyAt: string | null;
+                                address: {
+                                    name: string;
+                                    phone: string;
+                                    province: string;
+                                    city: string;
+                                    district: string;
+                                    detail: string;
+                                    lat?: number;
+                                    lng?: number;
+                                };
+                                lines: {
+                                    skuId: string;
+                                    quantity: number;
+                                    title: string;
+                                    specText: string;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/o2o/stores/{locationId}/shipments/{shipmentId}/ship": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ship a parcel from this store with carrier and tracking number */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                    locationId: string;
+                    shipmentId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        carrier: string;
+                        trackingNo: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            shipmentId: string;
+                            status: string;
+                            carrier: string | null;
+                            trackingNo: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/o2o/stores/{locationId}/performance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Sales credited to the store and its shopping guides, and pickups handed over */
+        get: {
+            parameters: {
+                query?: {
+                    from?: string;
+                    to?: string;
+                };
+                header?: never;
+                path: {
+                    shopId: string;
+                    locationId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            orders: number;
+                            sales: number;
+                            pickupsHandedOver: number;
+                            guides: {
+                                guideId: string;
+                                code: string;
+                                name: string;
+                                orders: number;
+                                sales: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/o2o/stores/{locationId}/shelf-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The store's shelf QR sheet: one code per product on shelf (a guide's code when asked) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                    q?: string;
+                    guideCode?: string;
+                };
+                header?: never;
+                path: {
+                    shopId: string;
+                    locationId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                productId: string;
+                                title: string;
+                                imageUrl: string | null;
+                                price: number;
+                                storeAvailable: number;
+                                url: string;
+                                qr: string;
+                            }[];
+                            nextCursor: string | null;
+                            guide: {
+                                code: string;
+                                name: string;
+                            } | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/o2o/guides": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Shopping guides of my stores, with their personal QR codes */
+        get: {
+            parameters: {
+                query?: {
+                    locationId?: string;
+                };
+                header?: never;
+                path: {
+                    shopId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                code: string;
+                                name: string;
+                                accountId: string | null;
+                                locationId: string;
+                                storeName: string | null;
+                                active: boolean;
+                                createdAt: string;
+                                url: string;
+                                qr: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a shopping guide to a store */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        locationId: string;
+                        /** @default null */
+                        accountId?: string | null;
+                        code?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            code: string;
+                            name: string;
+                            accountId: string | null;
+                            locationId: string;
+                            storeName: string | null;
+                            active: boolean;
+                            createdAt: string;
+                            url: string;
+                            qr: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/o2o/guides/{guideId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Rename, move, link or retire a shopping guide */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                    guideId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        locationId?: string;
+                        accountId?: string | null;
+                        active?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            code: string;
+                            name: string;
+                            accountId: string | null;
+                            locationId: string;
+                            storeName: string | null;
+                            active: boolean;
+                            createdAt: string;
+                            url: string;
+                            qr: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/router/qimen/service": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Qimen (奇门) router: signed calls from WMS / ERP / POS partners
+         * @description System parameters in the query string (method, app_key, customerId, format, timestamp, v, sign_method, sign); the document is the raw XML (`<request>`) or JSON body. Always answers 200 with a Qimen envelope: flag success|failure, code, message.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/qimen/partners": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Qimen partners (WMS, ERP, POS) of the shop */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                name: string;
+                                appKey: string;
+                                customerId: string;
+                                /** @enum {string} */
+                                signMethod: "md5" | "hmac" | "hmac-sha256";
+                                secretAtEndOnly: boolean;
+                                endpointUrl: string | null;
+                                active: boolean;
+                                locationIds: string[];
+                                secretHint: string;
+                                secretRotatedAt: string;
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a partner; its secret is in this answer only */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        appKey?: string;
+                        customerId: string;
+                        /**
+                         * @default md5
+                         * @enum {string}
+                         */
+                        signMethod?: "md5" | "hmac" | "hmac-sha256";
+                        /** @default false */
+                        secretAtEndOnly?: boolean;
+                        /** @default null */
+                        endpointUrl?: string | null;
+                        /** @default true */
+                        active?: boolean;
+                        /** @default [] */
+                        locationIds?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            partner: {
+                                id: string;
+                                name: string;
+                                appKey: string;
+                                customerId: string;
+                                /** @enum {string} */
+                                signMethod: "md5" | "hmac" | "hmac-sha256";
+                                secretAtEndOnly: boolean;
+                                endpointUrl: string | null;
+                                active: boolean;
+                                locationIds: string[];
+                                secretHint: string;
+                                secretRotatedAt: string;
+                                createdAt: string;
+                            };
+                            secret: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/qimen/partners/{partnerId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A partner */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                    partnerId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            appKey: string;
+                            customerId: string;
+                            /** @enum {string} */
+                            signMethod: "md5" | "hmac" | "hmac-sha256";
+                            secretAtEndOnly: boolean;
+                            endpointUrl: string | null;
+                            active: boolean;
+                            locationIds: string[];
+                            secretHint: string;
+                            secretRotatedAt: string;
+                            createdAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        /** Change a partner: name, customerId, signing, endpoint, warehouses it runs */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                    partnerId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        customerId: string;
+                        /**
+                         * @default md5
+                         * @enum {string}
+                         */
+                        signMethod?: "md5" | "hmac" | "hmac-sha256";
+                        /** @default false */
+                        secretAtEndOnly?: boolean;
+                        /** @default null */
+                        endpointUrl?: string | null;
+                        /** @default true */
+                        active?: boolean;
+                        /** @default [] */
+                        locationIds?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            appKey: string;
+                            customerId: string;
+                            /** @enum {string} */
+                            signMethod: "md5" | "hmac" | "hmac-sha256";
+                            secretAtEndOnly: boolean;
+                            endpointUrl: string | null;
+                            active: boolean;
+                            locationIds: string[];
+                            secretHint: string;
+                            secretRotatedAt: string;
+                            createdAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/qimen/partners/{partnerId}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A new secret (shown once); the old one stops working at once */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                    partnerId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            partner: {
+                                id: string;
+                                name: string;
+                                appKey: string;
+                                customerId: string;
+                                /** @enum {string} */
+                                signMethod: "md5" | "hmac" | "hmac-sha256";
+                                secretAtEndOnly: boolean;
+                                endpointUrl: string | null;
+                                active: boolean;
+                                locationIds: string[];
+                                secretHint: string;
+                                secretRotatedAt: string;
+                                createdAt: string;
+                            };
+                            secret: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/qimen/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The Qimen message log, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    direction?: "in" | "out";
+                    method?: string;
+                    status?: "succeeded" | "failed" | "duplicate" | "queued" | "retrying" | "sent" | "dead" | "cancelled";
+                    partnerId?: string;
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path: {
+                    shopId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                partnerId: string;
+                                partnerName: string | null;
+                                /** @enum {string} */
+                                direction: "in" | "out";
+                                method: string;
+                                outBizCode: string | null;
+                                ref: string | null;
+                                /** @enum {string} */
+                                status: "succeeded" | "failed" | "duplicate" | "queued" | "retrying" | "sent" | "dead" | "cancelled";
+                                responseCode: string | null;
+                                responseMessage: string | null;
+                                attempts: number;
+                                maxAttempts: number;
+                                nextAttemptAt: string | null;
+                                createdAt: string;
+                                updatedAt: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/qimen/messages/{qimenMessageId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One message with its system parameters and bodies */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                    qimenMessageId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            partnerId: string;
+                            partnerName: string | null;
+                            /** @enum {string} */
+                            direction: "in" | "out";
+                            method: string;
+                            outBizCode: string | null;
+                            ref: string | null;
+                            /** @enum {string} */
+                            status: "succeeded" | "failed" | "duplicate" | "queued" | "retrying" | "sent" | "dead" | "cancelled";
+                            responseCode: string | null;
+                            responseMessage: string | null;
+                            attempts: number;
+                            maxAttempts: number;
+                            nextAttemptAt: string | null;
+                            createdAt: string;
+                            updatedAt: string;
+                            /** @enum {string} */
+                            format: "xml" | "json";
+                            query: {
+                                [key: string]: string;
+                            };
+                            requestBody: string;
+                            responseBody: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/qimen/messages/{qimenMessageId}/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a dead letter again */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                    qimenMessageId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            partnerId: string;
+                            partnerName: string | null;
+                            /** @enum {string} */
+                            direction: "in" | "out";
+                            method: string;
+                            outBizCode: string | null;
+                            ref: string | null;
+                            /** @enum {string} */
+                            status: "succeeded" | "failed" | "duplicate" | "queued" | "retrying" | "sent" | "dead" | "cancelled";
+                            responseCode: string | null;
+                            responseMessage: string | null;
+                            attempts: number;
+                            maxAttempts: number;
+                            nextAttemptAt: string | null;
+                            createdAt: string;
+                            updatedAt: string;
+                            /** @enum {string} */
+                            format: "xml" | "json";
+                            query: {
+                                [key: string]: string;
+                            };
+                            requestBody: string;
+                            responseBody: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/flash-sales": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Flash sales, newest first, with live counters (sold, paid, left) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path: {
+                    shopId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                shopId: string;
+                                productId: string;
+                                skuId: string;
+                                locationId: string;
+                                title: string;
+                                specText: string;
+                                imageUrl: string | null;
+                                price: number;
+                                regularPrice: number;
+                                quota: number;
+                                perShopperLimit: number;
+                                startsAt: string;
+                                endsAt: string;
+                                /** @enum {string} */
+                                status: "active" | "ended" | "cancelled";
+                                /** @enum {string} */
+                                phase: "upcoming" | "running" | "ended" | "cancelled";
+                                sold: number;
+                                paid: number;
+                                returned: number;
+                                left: number;
+                                createdAt: string;
+                                endedAt: string | null;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Set up a flash sale; its quota is held at the location at once */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        skuId: string;
+                        locationId?: string;
+                        price: number;
+                        quota: number;
+                        /** @default 1 */
+                        perShopperLimit?: number;
+                        /** Format: date-time */
+                        startsAt: string;
+                        /** Format: date-time */
+                        endsAt: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            shopId: string;
+                            productId: string;
+                            skuId: string;
+                            locationId: string;
+                            title: string;
+                            specText: string;
+                            imageUrl: string | null;
+                            price: number;
+                            regularPrice: number;
+                            quota: number;
+                            perShopperLimit: number;
+                            startsAt: string;
+                            endsAt: string;
+                            /** @enum {string} */
+                            status: "active" | "ended" | "cancelled";
+                            /** @enum {string} */
+                            phase: "upcoming" | "running" | "ended" | "cancelled";
+                            sold: number;
+                            paid: number;
+                            returned: number;
+                            left: number;
+                            createdAt: string;
+                            endedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/flash-sales/{saleId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A flash sale with live counters */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                    saleId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            shopId: string;
+                            productId: string;
+                            skuId: string;
+                            locationId: string;
+                            title: string;
+                            specText: string;
+                            imageUrl: string | null;
+                            price: number;
+                            regularPrice: number;
+                            quota: number;
+                            perShopperLimit: number;
+                            startsAt: string;
+                            endsAt: string;
+                            /** @enum {string} */
+                            status: "active" | "ended" | "cancelled";
+                            /** @enum {string} */
+                            phase: "upcoming" | "running" | "ended" | "cancelled";
+                            sold: number;
+                            paid: number;
+                            returned: number;
+                            left: number;
+                            createdAt: string;
+                            endedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a flash sale (before it starts; afterwards only its end time) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                    saleId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        price?: number;
+                        quota?: number;
+                        /** @default 1 */
+                        perShopperLimit?: number;
+                        /** Format: date-time */
+                        startsAt?: string;
+                        /** Format: date-time */
+                        endsAt?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            shopId: string;
+                            productId: string;
+                            skuId: string;
+                            locationId: string;
+                            title: string;
+                            specText: string;
+                            imageUrl: string | null;
+                            price: number;
+                            regularPrice: number;
+                            quota: number;
+                            perShopperLimit: number;
+                            startsAt: string;
+                            endsAt: string;
+                            /** @enum {string} */
+                            status: "active" | "ended" | "cancelled";
+                            /** @enum {string} */
+                            phase: "upcoming" | "running" | "ended" | "cancelled";
+                            sold: number;
+                            paid: number;
+                            returned: number;
+                            left: number;
+                            createdAt: string;
+                            endedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/shops/{shopId}/flash-sales/{saleId}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start an upcoming flash sale now */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                    saleId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            shopId: string;
+                            productId: string;
+                            skuId: string;
+                            locationId: string;
+                            title: string;
+                            specText: string;
+                            imageUrl: string | null;
+                            price: number;
+                            regularPrice: number;
+                            quota: number;
+                            perShopperLimit: number;
+                            startsAt: string;
+                            endsAt: string;
+                            /** @enum {string} */
+                            status: "active" | "ended" | "cancelled";
+                            /** @enum {string} */
+                            phase: "upcoming" | "running" | "ended" | "cancelled";
+                            sold: number;
+                            paid: number;
+                            returned: number;
+                            left: number;
+                            createdAt: string;
+                            endedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shops/{shopId}/flash-sales/{saleId}/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End a flash sale now (cancel it, before it starts); what it still holds goes back to general stock */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                    saleId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            shopId: string;
+                            productId: string;
+                            skuId: string;
+                            locationId: string;
+                            title: string;
+                            specText: string;
+                            imageUrl: string | null;
+                            price: number;
+                            regularPrice: number;
+                            quota: number;
+                            perShopperLimit: number;
+                            startsAt: string;
+                            endsAt: string;
+                            /** @enum {string} */
+                            status: "active" | "ended" | "cancelled";
+                            /** @enum {string} */
+                            phase: "upcoming" | "running" | "ended" | "cancelled";
+                            sold: number;
+                            paid: number;
+                            returned: number;
+                            left: number;
+                            createdAt: string;
+                            endedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/storefront/shops/{shopId}/flash-sales/{saleId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A flash sale for shoppers: price, times, units left, the server clock and how many I hold */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                    saleId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            shopId: string;
+                            productId: string;
+                            skuId: string;
+                            locationId: string;
+                            title: string;
+                            specText: string;
+                            imageUrl: string | null;
+                            price: number;
+                            regularPrice: number;
+                            quota: number;
+                            perShopperLimit: number;
+                            startsAt: string;
+                            endsAt: string;
+                            /** @enum {string} */
+                            status: "active" | "ended" | "cancelled";
+                            /** @enum {string} */
+                            phase: "upcoming" | "running" | "ended" | "cancelled";
+                            sold: number;
+                            paid: number;
+                            returned: number;
+                            left: number;
+                            createdAt: string;
+                            endedAt: string | null;
+                            serverTime: string;
+                            mine: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/storefront/shops/{shopId}/products/{productId}/flash-sales": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Upcoming and running flash sales of a product */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                    productId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                shopId: string;
+                                productId: string;
+                                skuId: string;
+                                locationId: string;
+                                title: string;
+                                specText: string;
+                                imageUrl: string | null;
+                                price: number;
+                                regularPrice: number;
+                                quota: number;
+                                perShopperLimit: number;
+                                startsAt: string;
+                                endsAt: string;
+                                /** @enum {string} */
+                                status: "active" | "ended" | "cancelled";
+                                /** @enum {string} */
+                                phase: "upcoming" | "running" | "ended" | "cancelled";
+                                sold: number;
+                                paid: number;
+                                returned: number;
+                                left: number;
+                                createdAt: string;
+                                endedAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/storefront/shops/{shopId}/flash-sales/{saleId}/buy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Try to buy one unit: 201 with the order and where to pay, or 409 sold out / limit reached at once
+         * @description Send an `Idempotency-Key` (or `requestId`): the same attempt again answers with the same order and never makes a second one.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                    saleId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        addressId: string;
+                        requestId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            saleId: string;
+                            entryId: string;
+                            orderId: string;
+                            orderNo: string;
+                            total: number;
+                            paymentId: string;
+                            payUrl: string | null;
+                            replayed: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -4689,10 +11162,82 @@ export interface components {
             name: string;
             children: components["schemas"]["CategoryNodeInput"][];
         };
+        CustomerRuleInput: {
+            /** @constant */
+            kind: "and";
+            rules: components["schemas"]["CustomerRuleInput"][];
+        } | {
+            /** @constant */
+            kind: "or";
+            rules: components["schemas"]["CustomerRuleInput"][];
+        } | {
+            /** @constant */
+            kind: "not";
+            rule: components["schemas"]["CustomerRuleInput"];
+        } | {
+            /** @constant */
+            kind: "tag";
+            tagId: string;
+            value: string;
+        } | {
+            /** @constant */
+            kind: "attribute";
+            /** @enum {string} */
+            field: "orderCount" | "spend" | "averageOrderValue" | "visitDays" | "favourites" | "addToCarts" | "daysSinceLastSeen" | "daysSinceLastOrder" | "daysSinceFirstSeen" | "following" | "gender" | "ageBand" | "region" | "tier" | "topCategory";
+            /** @enum {string} */
+            op: "eq" | "ne" | "gt" | "gte" | "lt" | "lte" | "in";
+            value: number | string | boolean | string[];
+        } | {
+            /** @constant */
+            kind: "behaviour";
+            /** @enum {string} */
+            event: "page_view" | "product_view" | "search" | "add_to_cart" | "favourite" | "follow" | "placement_click" | "order_paid";
+            /** @description 1 to 365 */
+            withinDays: number;
+            minCount?: number;
+            categoryId?: string;
+            productId?: string;
+        };
         CategoryNode: {
             id: string;
             name: string;
             children: components["schemas"]["CategoryNode"][];
+        };
+        CustomerRule: {
+            /** @constant */
+            kind: "and";
+            rules: components["schemas"]["CustomerRule"][];
+        } | {
+            /** @constant */
+            kind: "or";
+            rules: components["schemas"]["CustomerRule"][];
+        } | {
+            /** @constant */
+            kind: "not";
+            rule: components["schemas"]["CustomerRule"];
+        } | {
+            /** @constant */
+            kind: "tag";
+            tagId: string;
+            value: string;
+        } | {
+            /** @constant */
+            kind: "attribute";
+            /** @enum {string} */
+            field: "orderCount" | "spend" | "averageOrderValue" | "visitDays" | "favourites" | "addToCarts" | "daysSinceLastSeen" | "daysSinceLastOrder" | "daysSinceFirstSeen" | "following" | "gender" | "ageBand" | "region" | "tier" | "topCategory";
+            /** @enum {string} */
+            op: "eq" | "ne" | "gt" | "gte" | "lt" | "lte" | "in";
+            value: number | string | boolean | string[];
+        } | {
+            /** @constant */
+            kind: "behaviour";
+            /** @enum {string} */
+            event: "page_view" | "product_view" | "search" | "add_to_cart" | "favourite" | "follow" | "placement_click" | "order_paid";
+            /** @description 1 to 365 */
+            withinDays: number;
+            minCount?: number;
+            categoryId?: string;
+            productId?: string;
         };
     };
     responses: never;

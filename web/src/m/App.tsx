@@ -13,6 +13,7 @@ import { AftersaleRequestPage } from './pages/AftersaleRequestPage';
 import { CartPage } from './pages/CartPage';
 import { CategoriesPage } from './pages/CategoriesPage';
 import { CheckoutPage } from './pages/CheckoutPage';
+import { FlashSalePage } from './pages/FlashSalePage';
 import { FollowsPage } from './pages/FollowsPage';
 import { HomePage } from './pages/HomePage';
 import { LoginPage } from './pages/LoginPage';
@@ -39,6 +40,7 @@ export function MobileApp() {
         <Route path="/search" element={<SearchPage />} />
         <Route path="/shops/:shopId" element={<ShopPage />} />
         <Route path="/shops/:shopId/products/:productId" element={<ProductPage />} />
+        <Route path="/shops/:shopId/flash-sales/:saleId" element={<FlashSalePage />} />
         <Route path="/checkout" element={signedIn(<CheckoutPage />)} />
         <Route path="/addresses" element={signedIn(<AddressesPage />)} />
         <Route path="/addresses/new" element={signedIn(<AddressEditPage />)} />

@@ -55,6 +55,7 @@ export const keys = {
   aftersale: (shopId: string, caseId: string) => ['m', 'aftersale', shopId, caseId] as const,
   preview: (lines: CheckoutLine[]) => ['m', 'preview', lines] as const,
   shopHome: (shopId: string) => ['m', 'shop-home', shopId] as const,
+  shopSummary: (shopId: string) => ['m', 'shop-summary', shopId] as const,
   follows: ['m', 'follows'] as const,
 };
 
@@ -343,6 +344,18 @@ export function useShopHome(shopId: string) {
   });
 }
 
+export type ShopSummary = ResponseOf<'/api/storefront/shops/{shopId}/summary', 'get'>;
+
+/** The shop's name, logo and followers, for pages other than its home (no visit, no placements). */
+export function useShopSummary(shopId: string) {
+  return useQuery({
+    queryKey: keys.shopSummary(shopId),
+    queryFn: () => call(api.GET('/api/storefront/shops/{shopId}/summary', { params: { path: { shopId } } })),
+    enabled: !!shopId,
+    staleTime: 60_000,
+  });
+}
+
 export function useFollow(shopId: string) {
   const qc = useQueryClient();
   return useMutation({
@@ -355,6 +368,9 @@ export function useFollow(shopId: string) {
     onSuccess: (state) => {
       qc.setQueryData(keys.shopHome(shopId), (old: ShopHome | undefined) =>
         old ? { ...old, shop: { ...old.shop, followed: state.followed, followers: state.followers } } : old,
+      );
+      qc.setQueryData(keys.shopSummary(shopId), (old: ShopSummary | undefined) =>
+        old ? { ...old, followed: state.followed, followers: state.followers } : old,
       );
       void qc.invalidateQueries({ queryKey: keys.follows });
     },

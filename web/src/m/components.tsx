@@ -98,12 +98,21 @@ export function Img({
   );
 }
 
-export function ProductCardView({ product, showShop = true }: { product: ProductCard; showShop?: boolean }) {
+export function ProductCardView({
+  product,
+  showShop = true,
+  linkSearch = '',
+}: {
+  product: ProductCard;
+  showShop?: boolean;
+  /** Appended to the product's address (e.g. the placement it was shown in). */
+  linkSearch?: string;
+}) {
   const t = useT();
   const locale = useLocale();
   return (
     <Link
-      to={`/shops/${product.shopId}/products/${product.id}`}
+      to={`/shops/${product.shopId}/products/${product.id}${linkSearch}`}
       className="qd-card-product"
       data-testid="product-card"
       data-product-id={product.id}

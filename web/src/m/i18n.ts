@@ -1,8 +1,9 @@
 import { defineDictionary } from '../i18n/locale';
 import { createUseT } from '../i18n/react';
+import { storeDict } from './storeDict';
 
 /** Everything the storefront says, in both languages (en-US must have every zh-CN key). */
-const dict = defineDictionary(
+const base = defineDictionary(
   {
     brand: '千店',
     slogan: '好店千万家，逛到就是你的',
@@ -244,6 +245,7 @@ const dict = defineDictionary(
     'reason.refunded': '已全额退款',
     'reason.refund_after_cancel': '订单取消后到账的付款已原路退回',
     'reason.auto': '系统自动确认收货',
+    'reason.handed_over': '已在门店取货',
     'reason.refund': '退款 ¥{amount}',
     'aftersale.requestTitle': '申请售后',
     'aftersale.listTitle': '退款/售后',
@@ -557,6 +559,7 @@ const dict = defineDictionary(
     'reason.payment_timeout': 'Not paid in time; cancelled automatically',
     'reason.refunded': 'Refunded in full',
     'reason.refund_after_cancel': 'A payment that arrived after cancelling was returned',
+    'reason.handed_over': 'Collected at the store',
     'reason.auto': 'Receipt confirmed automatically',
     'reason.refund': 'Refund ¥{amount}',
     'aftersale.requestTitle': 'Request after-sales',
@@ -632,6 +635,11 @@ const dict = defineDictionary(
     'follows.closed': 'This shop has closed',
   },
 );
+
+const dict = {
+  'zh-CN': { ...base['zh-CN'], ...storeDict['zh-CN'] },
+  'en-US': { ...base['en-US'], ...storeDict['en-US'] },
+};
 
 export const useT = createUseT(dict);
 /** A key of the storefront's dictionary. */

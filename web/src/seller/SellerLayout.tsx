@@ -1,15 +1,24 @@
 import {
+  ApiOutlined,
+  BranchesOutlined,
+  ClusterOutlined,
   BellOutlined,
   BgColorsOutlined,
   CustomerServiceOutlined,
   DashboardOutlined,
+  ExperimentOutlined,
   HomeOutlined,
+  PieChartOutlined,
   ProfileOutlined,
   SettingOutlined,
   ShopOutlined,
   ShoppingOutlined,
+  SwapOutlined,
+  TagOutlined,
   TagsOutlined,
   TeamOutlined,
+  ThunderboltOutlined,
+  UserOutlined,
 } from '@ant-design/icons';
 import { Avatar, Badge, Button, Popover, Result, Select, Space, Tag, type MenuProps } from 'antd';
 import { createContext, type ReactNode, useContext, useEffect } from 'react';
@@ -21,6 +30,7 @@ import { useMe } from '../shared/auth';
 import { roleLabel, statusLabel, useT } from './i18n';
 import { InvitationList } from './Invitations';
 import { rememberShop, useMyInvitations, useMyShops } from './queries';
+import { useStockNavGroup } from './pages/inventory/nav';
 
 interface ShopContextValue {
   shopId: string | null;
@@ -95,8 +105,9 @@ export function SellerLayout() {
       : (parts[3] ?? (location.pathname.startsWith('/onboarding') ? 'onboarding' : ''));
   const selectedKey = location.pathname.startsWith('/onboarding') ? 'onboarding' : section;
 
+  const stockGroup = useStockNavGroup(membership);
   // Each entry shows only when the role in this shop has its permission.
-  type Entry = { key: string; icon: ReactNode; label: string; permission: Permission };
+  type Entry = { key: string; icon: ReactNode; label: ReactNode; permission: Permission };
   const groups: { key: string; label: string; entries: Entry[] }[] = [
     {
       key: 'g-shop',
@@ -125,6 +136,46 @@ export function SellerLayout() {
           label: t('nav.aftersales'),
           permission: 'aftersales.manage',
         },
+        { key: 'routing', icon: <BranchesOutlined />, label: t('nav.routing'), permission: 'fulfilment.manage' },
+      ],
+    },
+    stockGroup,
+    {
+      key: 'g-store',
+      label: t('nav.groupStore'),
+      entries: [{ key: 'store', icon: <ShopOutlined />, label: t('nav.store'), permission: 'store.operate' }],
+    },
+    {
+      key: 'g-customers',
+      label: t('nav.groupCustomers'),
+      entries: [
+        { key: 'customers', icon: <UserOutlined />, label: t('nav.customers'), permission: 'customers.read' },
+        { key: 'customer-tags', icon: <TagOutlined />, label: t('nav.customerTags'), permission: 'customers.read' },
+        {
+          key: 'customer-segments',
+          icon: <ClusterOutlined />,
+          label: t('nav.customerSegments'),
+          permission: 'customers.read',
+        },
+        {
+          key: 'customer-insight',
+          icon: <PieChartOutlined />,
+          label: t('nav.customerInsight'),
+          permission: 'customers.read',
+        },
+      ],
+    },
+    {
+      key: 'g-marketing',
+      label: t('nav.groupMarketing'),
+      entries: [
+        { key: 'strategies', icon: <ExperimentOutlined />, label: t('nav.strategies'), permission: 'marketing.manage' },
+        {
+          key: 'flash-sales',
+          icon: <ThunderboltOutlined />,
+          label: t('nav.flashSales'),
+          permission: 'marketing.manage',
+        },
       ],
     },
     {
@@ -133,6 +184,18 @@ export function SellerLayout() {
       entries: [
         { key: 'decoration', icon: <BgColorsOutlined />, label: t('nav.decoration'), permission: 'marketing.manage' },
         { key: 'staff', icon: <TeamOutlined />, label: t('nav.staff'), permission: 'staff.manage' },
+        {
+          key: 'qimen-partners',
+          icon: <ApiOutlined />,
+          label: t('nav.qimenPartners'),
+          permission: 'integrations.manage',
+        },
+        {
+          key: 'qimen-messages',
+          icon: <SwapOutlined />,
+          label: t('nav.qimenMessages'),
+          permission: 'integrations.manage',
+        },
         { key: 'settings', icon: <SettingOutlined />, label: t('nav.settings'), permission: 'shop.settings' },
       ],
     },

@@ -1,6 +1,13 @@
 import { defineDictionary, type Translate } from '../i18n/locale';
 import { createUseT } from '../i18n/react';
 import { commerceDict } from './dict/commerce';
+import { inventoryDict } from './pages/inventory/dict';
+import { storeDict } from './dict/store';
+import { strategyDict } from './dict/strategy';
+import { qimenDict } from './dict/qimen';
+import { fulfillmentDict } from './pages/fulfillment/dict';
+import { flashsaleDict } from './pages/flashsale/dict';
+import { customersDict } from './pages/customers/dict';
 
 const base = defineDictionary(
   {
@@ -404,8 +411,28 @@ const base = defineDictionary(
 );
 
 const dict = {
-  'zh-CN': { ...base['zh-CN'], ...commerceDict['zh-CN'] },
-  'en-US': { ...base['en-US'], ...commerceDict['en-US'] },
+  'zh-CN': {
+    ...base['zh-CN'],
+    ...commerceDict['zh-CN'],
+    ...inventoryDict['zh-CN'],
+    ...strategyDict['zh-CN'],
+    ...storeDict['zh-CN'],
+    ...qimenDict['zh-CN'],
+    ...fulfillmentDict['zh-CN'],
+    ...flashsaleDict['zh-CN'],
+    ...customersDict['zh-CN'],
+  },
+  'en-US': {
+    ...base['en-US'],
+    ...commerceDict['en-US'],
+    ...inventoryDict['en-US'],
+    ...strategyDict['en-US'],
+    ...storeDict['en-US'],
+    ...qimenDict['en-US'],
+    ...fulfillmentDict['en-US'],
+    ...flashsaleDict['en-US'],
+    ...customersDict['en-US'],
+  },
 };
 
 export const useT = createUseT(dict);

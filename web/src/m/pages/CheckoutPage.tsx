@@ -1,11 +1,11 @@
 import { Button, Input, Popup, Toast } from 'antd-mobile';
 import { AddOutline, CheckCircleFill, LocationFill, RightOutline } from 'antd-mobile-icons';
-import { useQueries } from '@tanstack/react-query';
+import { useQueries, useQuery } from '@tanstack/react-query';
 import { useMemo, useRef, useState } from 'react';
 import { Link, useLocation, useNavigate, useSearchParams } from 'react-router-dom';
 import { api, call } from '../../api/client';
 import { ApiError, errorMessage } from '../../api/errors';
-import { keys, useAddresses, usePlaceOrder, usePreview, type CheckoutLine, type Product } from '../api';
+import { keys, useAddresses, usePlaceOrder, type CheckoutLine, type Product } from '../api';
 import {
   AddressText,
   BottomBar,
@@ -22,6 +22,7 @@ import { useT } from '../i18n';
 import { ErrorNotice } from './LoginPage';
 import { StoreIcon } from './ProductPage';
 import { takePickedAddress } from './AddressesPage';
+import { DeliveryChooser, type PickupStore, useStoreProduct } from './StorePickup';
 
 export interface CheckoutItem {
   shopId: string;
@@ -30,12 +31,35 @@ export interface CheckoutItem {
   quantity: number;
 }
 
-/** The checkout page for these lines: `?i=shop:product:sku:quantity` once per line (`cart=1` when from the cart). */
-export function checkoutPath(items: CheckoutItem[], fromCart = false): string {
+/**
+ * The checkout page for these lines: `?i=shop:product:sku:quantity` once per line (`cart=1` when
+ * from the cart; `store` and `guide` when bought in a store from its shelf code).
+ */
+export function checkoutPath(
+  items: CheckoutItem[],
+  fromCart = false,
+  inStore?: { store: string; guide?: string },
+): string {
   const params = new URLSearchParams();
   for (const i of items) params.append('i', `${i.shopId}:${i.productId}:${i.skuId}:${i.quantity}`);
   if (fromCart) params.set('cart', '1');
+  if (inStore) {
+    params.set('store', inStore.store);
+    if (inStore.guide) params.set('guide', inStore.guide);
+  }
   return `/checkout?${params.toString()}`;
+}
+
+type Delivery = Record<string, { mode: 'ship' | 'pickup' | 'in_store'; locationId?: string }>;
+
+/** Items, shipping and totals per shop for the chosen delivery (a pickup pays no shipping). */
+function usePreview(lines: CheckoutLine[], delivery: Delivery) {
+  return useQuery({
+    queryKey: [...keys.preview(lines), delivery],
+    queryFn: () => call(api.POST('/api/checkout/preview', { body: { lines, delivery } })),
+    enabled: lines.length > 0,
+    staleTime: 0,
+  });
 }
 
 function parseItems(params: URLSearchParams): CheckoutItem[] {
@@ -62,7 +86,21 @@ export function CheckoutPage() {
     [items],
   );
   const addresses = useAddresses();
-  const preview = usePreview(lines);
+  // Bought in a store (from its shelf code): that shop's order is `in_store` there, credited to it and the guide.
+  const inStoreShop = params.get('store') ? items[0]?.shopId : undefined;
+  const visit = inStoreShop ? { store: params.get('store')!, guide: params.get('guide') ?? undefined } : null;
+  const inStore = useStoreProduct(inStoreShop ?? '', items[0]?.productId ?? '', visit);
+  const [pickups, setPickups] = useState<Record<string, PickupStore | 'choosing'>>({});
+  const [pickupError, setPickupError] = useState<string | null>(null);
+  const delivery: Delivery = useMemo(() => {
+    const out: Delivery = {};
+    for (const [shopId, p] of Object.entries(pickups))
+      if (p !== 'choosing') out[shopId] = { mode: 'pickup', locationId: p.id };
+    if (inStoreShop && visit) out[inStoreShop] = { mode: 'in_store', locationId: visit.store };
+    return out;
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [pickups, inStoreShop, visit?.store]);
+  const preview = usePreview(lines, delivery);
   const place = usePlaceOrder();
   const productIds = [...new Map(items.map((i) => [`${i.shopId}/${i.productId}`, i])).values()];
   const products = useQueries({
@@ -129,11 +167,27 @@ export function CheckoutPage() {
       return;
     }
     if (!preview.data) return;
+    if (Object.values(pickups).includes('choosing')) {
+      setPickupError(t('delivery.needStore'));
+      return;
+    }
+    const attribution =
+      inStoreShop && visit
+        ? { [inStoreShop]: { storeLocationId: visit.store, ...(visit.guide ? { guideCode: visit.guide } : {}) } }
+        : {};
     const cleanNotes = Object.fromEntries(Object.entries(notes).filter(([, v]) => v.trim()));
     place.mutate(
       {
         idempotencyKey: idempotencyKey.current,
-        body: { lines, addressId: address.id, notes: cleanNotes, expectedTotal: preview.data.total, fromCart },
+        body: {
+          lines,
+          addressId: address.id,
+          notes: cleanNotes,
+          expectedTotal: preview.data.total,
+          fromCart,
+          delivery,
+          attribution,
+        },
       },
       {
         onSuccess: (placed) => {
@@ -172,6 +226,7 @@ export function CheckoutPage() {
       <PageBar title={t('checkout.title')} back="/cart" />
       <ErrorNotice message={error} />
       {preview.isError && <ErrorNotice message={errorMessage(preview.error)} />}
+      <ErrorNotice message={pickupError} />
 
       <div
         className={`qd-address-card${addressError ? ' qd-invalid' : ''}`}
@@ -233,6 +288,45 @@ export function CheckoutPage() {
                 </div>
               );
             })}
+            {shopId === inStoreShop ? (
+              <div className="qd-kv" data-testid="delivery-in-store">
+                <span>{t('delivery.inStore')}</span>
+                <span className="qd-m-muted">
+                  {inStore.data ? t('delivery.inStoreAt', { store: inStore.data.store.name }) : '…'}
+                </span>
+              </div>
+            ) : (
+              <DeliveryChooser
+                shopId={shopId}
+                lines={shopItems.map(({ skuId, quantity }) => ({ skuId, quantity }))}
+                titles={
+                  new Map(
+                    shopItems.map((i) => {
+                      const product = productOf(i);
+                      const sku = product?.skus.find((s) => s.id === i.skuId);
+                      const spec = sku ? Object.values(sku.spec).join(' / ') : '';
+                      return [i.skuId, [product?.title ?? '', spec].filter(Boolean).join(' ')];
+                    }),
+                  )
+                }
+                address={
+                  address
+                    ? { lat: address.lat, lng: address.lng, province: address.province, city: address.city }
+                    : null
+                }
+                pickup={pickups[shopId] ?? null}
+                invalid={!!pickupError && pickups[shopId] === 'choosing'}
+                onChange={(store) => {
+                  setPickupError(null);
+                  setPickups((prev) => {
+                    const next = { ...prev };
+                    if (store === null) delete next[shopId];
+                    else next[shopId] = store;
+                    return next;
+                  });
+                }}
+              />
+            )}
             <div className="qd-kv">
               <span>{t('checkout.shipping')}</span>
               <span data-testid="checkout-shipping">

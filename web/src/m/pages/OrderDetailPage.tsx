@@ -10,7 +10,9 @@ import { yuan } from '../format';
 import { useT, type MKey } from '../i18n';
 import { caseStatusKey } from './AftersalesPage';
 import { OrderActions, orderStatusKey } from './OrdersPage';
+import { Parcels, useParcelT } from './Parcels';
 import { StoreIcon } from './ProductPage';
+import { PickupCodeCard } from './StorePickup';
 
 const TIMELINE_KEYS: Record<string, MKey> = {
   pending_payment: 'timeline.pending_payment',
@@ -27,6 +29,7 @@ const REASON_KEYS: Record<string, MKey> = {
   refunded: 'reason.refunded',
   refund_after_cancel: 'reason.refund_after_cancel',
   auto: 'reason.auto',
+  handed_over: 'reason.handed_over',
 };
 
 /** A timeline note or close reason in words: machine codes are translated, people's words kept. */
@@ -76,6 +79,7 @@ function statusHint(order: OrderDetail, t: ReturnType<typeof useT>, noteText: (n
 export function OrderDetailPage() {
   const { shopId = '', orderId = '' } = useParams();
   const t = useT();
+  const pt = useParcelT();
   const locale = useLocale();
   const noteText = useNoteText();
   const order = useOrder(shopId, orderId);
@@ -123,6 +127,10 @@ export function OrderDetailPage() {
             : statusHint(o, t, noteText)}
         </div>
       </div>
+
+      {(o.fulfilment === 'pickup' || o.fulfilment === 'in_store') && o.status !== 'cancelled' && (
+        <PickupCodeCard shopId={o.shopId} orderId={o.id} paid={o.status !== 'pending_payment'} />
+      )}
 
       <div className="qd-address-card qd-address-static">
         <LocationFill className="qd-address-icon" />
@@ -195,6 +203,8 @@ export function OrderDetailPage() {
         )}
       </div>
 
+      <Parcels order={o} />
+
       <div className="qd-panel">
         <div className="qd-panel-head">
           <b>{t('order.info')}</b>
@@ -256,7 +266,13 @@ export function OrderDetailPage() {
               <Steps.Step
                 key={`${e.at}-${i}`}
                 status={i === 0 ? 'process' : 'finish'}
-                title={TIMELINE_KEYS[e.status] ? t(TIMELINE_KEYS[e.status]!) : e.status}
+                title={
+                  TIMELINE_KEYS[e.status]
+                    ? t(TIMELINE_KEYS[e.status]!)
+                    : e.status === 'parcel_shipped'
+                      ? pt('event')
+                      : e.status
+                }
                 description={
                   <>
                     {noteText(e.note) && <div>{noteText(e.note)}</div>}

@@ -1,13 +1,17 @@
 import { Badge, ImageViewer, Popup, Stepper, Swiper, Toast } from 'antd-mobile';
 import { CloseOutline, LeftOutline, RightOutline, ShopbagOutline } from 'antd-mobile-icons';
-import { useMemo, useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router-dom';
+import { useEffect, useMemo, useState } from 'react';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { useLocale } from '../../i18n/react';
-import { cartCount, useCart, useProduct, useSetCartQuantity, useShopHome, type Product, type Sku } from '../api';
+import { cartCount, useCart, useProduct, useSetCartQuantity, useShopSummary, type Product, type Sku } from '../api';
+import { PlacedProducts, placementOrigin, RECOMMENDATION, sendAddToCart, useProductPlacements } from '../Placements';
+import { FlashSaleBanner } from './FlashSalePage';
 import { Img, LoadFailed, Loading, Price, toastError, useBack, useSignedIn } from '../components';
 import { compactCount, imageVariant, yuan } from '../format';
 import { useT } from '../i18n';
 import { checkoutPath } from './CheckoutPage';
+import { rememberStoreVisit, StoreBanner, useStoreProduct, withStoreStock } from './StorePickup';
+import { track } from '../beacon';
 
 type Spec = Record<string, string>;
 type PickerMode = 'select' | 'cart' | 'buy';
@@ -59,8 +63,13 @@ export function ProductPage() {
   const t = useT();
   const locale = useLocale();
   const navigate = useNavigate();
+  const [search] = useSearchParams();
   const product = useProduct(shopId, productId);
-  const shop = useShopHome(shopId);
+  // Opened from a store's shelf code (or a guide's): that store's stock, and the order is bought there.
+  const [visit] = useState(() => rememberStoreVisit(shopId, search));
+  const inStore = useStoreProduct(shopId, productId, visit);
+  const placements = useProductPlacements(shopId, productId);
+  const shop = useShopSummary(shopId);
   const cart = useCart();
   const addToCart = useSetCartQuantity();
   const signedIn = useSignedIn();
@@ -68,9 +77,17 @@ export function ProductPage() {
   const [picked, setPicked] = useState<Spec>({});
   const [quantity, setQuantity] = useState(1);
   const [slide, setSlide] = useState(0);
+  const viewed = product.data ? { productId, categoryId: product.data.platformCategoryId } : null;
+  useEffect(() => {
+    if (viewed) track('product_view', shopId, viewed);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once per product shown
+  }, [shopId, viewed?.productId]);
   const [viewer, setViewer] = useState<number | null>(null);
 
-  const data = product.data;
+  const data = useMemo(
+    () => (inStore.data && product.data ? withStoreStock(product.data, inStore.data) : product.data),
+    [inStore.data, product.data],
+  );
   // Axes with a single value are chosen already.
   const spec: Spec = { ...singleValues(data), ...picked };
   const sku = data ? chosenSku(data, spec) : undefined;
@@ -113,13 +130,15 @@ export function ProductPage() {
     const qty = Math.min(Math.max(1, quantity), sku.available);
     if (mode === 'buy') {
       setPicker(null);
-      navigate(checkoutPath([{ shopId, productId, skuId: sku.id, quantity: qty }]));
+      const here = inStore.data ? { store: inStore.data.store.id, guide: inStore.data.guide?.code } : undefined;
+      navigate(checkoutPath([{ shopId, productId, skuId: sku.id, quantity: qty }], false, here));
       return;
     }
     addToCart.mutate(
       { shopId, skuId: sku.id, quantity: qty, add: true },
       {
         onSuccess: () => {
+          sendAddToCart(shopId, productId, placementOrigin(search));
           setPicker(null);
           setQuantity(1);
           Toast.show({ icon: 'success', content: t('product.added') });
@@ -161,6 +180,7 @@ export function ProductPage() {
         onClose={() => setViewer(null)}
       />
 
+      <FlashSaleBanner shopId={shopId} productId={productId} />
       <div className="qd-pd-price">
         <div>
           <Price
@@ -173,6 +193,7 @@ export function ProductPage() {
         </div>
         <span className="qd-pd-sales">{t('product.sold', { n: compactCount(data.salesCount, locale) })}</span>
       </div>
+      {inStore.data && <StoreBanner data={inStore.data} />}
       <div className="qd-pd-titlebox">
         <h1 className="qd-pd-title" data-testid="pd-title">
           {data.title}
@@ -198,23 +219,27 @@ export function ProductPage() {
       </div>
 
       <Link to={`/shops/${shopId}`} className="qd-pd-shop" data-testid="pd-shop">
-        {shop.data?.shop.logoUrl ? (
-          <img src={shop.data.shop.logoUrl} alt="" className="qd-pd-shop-logo" />
+        {shop.data?.logoUrl ? (
+          <img src={shop.data.logoUrl} alt="" className="qd-pd-shop-logo" />
         ) : (
           <span className="qd-pd-shop-logo qd-pd-shop-logo-empty">
             <StoreIcon />
           </span>
         )}
         <span className="qd-pd-shop-name">
-          <b>{shop.data?.shop.name ?? t('product.shop')}</b>
+          <b>{shop.data?.name ?? t('product.shop')}</b>
           {shop.data && (
-            <span className="qd-m-muted">
-              {t('shop.followers', { n: compactCount(shop.data.shop.followers, locale) })}
-            </span>
+            <span className="qd-m-muted">{t('shop.followers', { n: compactCount(shop.data.followers, locale) })}</span>
           )}
         </span>
         <span className="qd-pd-shop-go">{t('product.visitShop')}</span>
       </Link>
+
+      <PlacedProducts
+        shopId={shopId}
+        placement={placements.data?.items.find((p) => p.placement === RECOMMENDATION)}
+        testId="pd-recommendations"
+      />
 
       <div className="qd-pd-detail" data-testid="pd-detail">
         <div className="qd-pd-detail-title">

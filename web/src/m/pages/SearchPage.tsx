@@ -1,11 +1,12 @@
 import { Button, Input, Popup, SearchBar, Selector } from 'antd-mobile';
 import { DeleteOutline, FilterOutline, LeftOutline } from 'antd-mobile-icons';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { useCategories, type BrowseQuery, type CategoryNode, type Sort } from '../api';
 import { Empty, ProductGrid, useBack } from '../components';
 import { parseYuan } from '../format';
 import { useT } from '../i18n';
+import { track } from '../beacon';
 
 const HISTORY_KEY = 'qd.m.searches';
 
@@ -53,6 +54,9 @@ export function SearchPage() {
   // Each opening starts from what is applied now.
   const [filterKey, setFilterKey] = useState(0);
   const [history, setHistory] = useState(readHistory);
+  useEffect(() => {
+    if (shopId && q) track('search', shopId, { query: q.slice(0, 200) });
+  }, [shopId, q]);
 
   const update = (patch: Record<string, string | null>) => {
     const next = new URLSearchParams(params);

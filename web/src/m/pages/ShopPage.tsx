@@ -1,13 +1,16 @@
 import { Button, NoticeBar, Swiper, Tabs } from 'antd-mobile';
 import { AddOutline, LeftOutline, SearchOutline, SoundOutline } from 'antd-mobile-icons';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { useLocale } from '../../i18n/react';
 import { useFollow, useShopHome, type ShopHome } from '../api';
+import { linkFromPlacement, PlacedProducts, placedBanner, PRODUCT_MODULE, sendPlacementClick } from '../Placements';
 import { Empty, Img, LoadFailed, Loading, ProductGrid, toastError, useBack, useSignedIn } from '../components';
 import { compactCount } from '../format';
 import { useT } from '../i18n';
 import { StoreIcon } from './ProductPage';
+import { rememberStoreVisit } from './StorePickup';
+import { track } from '../beacon';
 
 /** A banner's link: a page of this app, or another site. */
 function openLink(link: string, navigate: (to: string) => void) {
@@ -17,10 +20,13 @@ function openLink(link: string, navigate: (to: string) => void) {
 
 export function ShopPage() {
   const { shopId = '' } = useParams();
+  // A shopping guide's code opens the shop in their store: what is bought next is credited to them.
+  useEffect(() => void rememberStoreVisit(shopId, new URLSearchParams(window.location.search)), [shopId]);
   const t = useT();
   const home = useShopHome(shopId);
   const goBack = useBack('/');
   const [category, setCategory] = useState('all');
+  useEffect(() => track('page_view', shopId), [shopId]);
 
   if (home.isPending) return <Loading />;
   if (home.isError) {
@@ -48,7 +54,12 @@ export function ShopPage() {
           data-testid="shop-notice"
         />
       )}
-      {data.banners.length > 0 && <Banners banners={data.banners} />}
+      <Banners shopId={shopId} data={data} />
+      <PlacedProducts
+        shopId={shopId}
+        placement={data.placements.find((p) => p.placement === PRODUCT_MODULE)}
+        testId="shop-placed-products"
+      />
       <div className="qd-tabs-sticky">
         <Tabs
           activeKey={category}
@@ -120,7 +131,12 @@ function ShopHeader({ data, onBack }: { data: ShopHome; onBack: () => void }) {
           data-testid="shop-follow"
           onClick={() => {
             if (!signedIn()) return;
-            follow.mutate(!shop.followed, { onError: toastError });
+            follow.mutate(!shop.followed, {
+              onError: toastError,
+              onSuccess: () => {
+                if (!shop.followed) track('follow', shop.id);
+              },
+            });
           }}
         >
           {shop.followed ? (
@@ -136,17 +152,25 @@ function ShopHeader({ data, onBack }: { data: ShopHome; onBack: () => void }) {
   );
 }
 
-function Banners({ banners }: { banners: ShopHome['banners'] }) {
+/** The decoration's banners, led by the hero banner a strategy chose for this shopper (if any). */
+function Banners({ shopId, data }: { shopId: string; data: ShopHome }) {
   const navigate = useNavigate();
+  const hero = placedBanner(data.placements);
+  const banners = hero ? [hero, ...data.banners] : data.banners;
+  if (banners.length === 0) return null;
   return (
-    <div className="qd-shop-banners" data-testid="shop-banners">
+    <div className="qd-shop-banners" data-testid="shop-banners" data-variant={hero?.placement.variantId}>
       <Swiper autoplay={banners.length > 1} loop={banners.length > 1} style={{ '--border-radius': '12px' }}>
         {banners.map((b, i) => (
           <Swiper.Item key={`${b.imageUrl}-${i}`}>
             <div
               className="qd-shop-banner"
               role={b.link ? 'link' : undefined}
-              onClick={() => b.link && openLink(b.link, navigate)}
+              data-testid={i === 0 && hero ? 'shop-hero-banner' : undefined}
+              onClick={() => {
+                if (i === 0 && hero) sendPlacementClick(shopId, hero.placement);
+                if (b.link) openLink(i === 0 && hero ? linkFromPlacement(b.link, hero.placement) : b.link, navigate);
+              }}
             >
               <Img url={b.imageUrl} size={960} alt={b.title ?? ''} />
               {b.title && <span className="qd-shop-banner-title">{b.title}</span>}

@@ -246,6 +246,7 @@ export const commerceDict = defineDictionary(
     'order.note.payment_timeout': '超时未付款，系统自动取消',
     'order.note.buyer_cancelled': '买家取消订单',
     'order.note.auto': '超时未确认，系统自动确认收货',
+    'order.note.handed_over': '买家已在门店取货',
     'order.note.refunded': '全额退款，交易关闭',
     'order.note.order_cancelled': '订单已取消',
 
@@ -706,6 +707,7 @@ export const commerceDict = defineDictionary(
     'order.note.payment_timeout': 'Not paid in time; cancelled automatically',
     'order.note.buyer_cancelled': 'Cancelled by the shopper',
     'order.note.auto': 'Not confirmed in time; receipt confirmed automatically',
+    'order.note.handed_over': 'Collected by the buyer at the store',
     'order.note.refunded': 'Fully refunded; closed',
     'order.note.order_cancelled': 'Order cancelled',
 

@@ -27,6 +27,7 @@ import { useT } from '../../i18n';
 import { formatFen } from '../../money';
 import { hasPermission, useCurrentShop } from '../../SellerLayout';
 import { ShopError } from '../../ShopError';
+import { ShipmentsCard } from '../fulfillment/ShipmentsCard';
 import { ProductThumb } from '../products/ProductsPage';
 import { CaseStatusTag, noteText, OrderStatusTag } from './shared';
 import { ShipModal } from './ShipModal';
@@ -103,7 +104,9 @@ export function OrderDetailPage() {
                 {t('orderDetail.cancel')}
               </Button>
             ) : null}
-            {o.status === 'paid' && hasPermission(membership, 'fulfilment.manage') ? (
+            {o.status === 'paid' &&
+            hasPermission(membership, 'fulfilment.manage') &&
+            o.shipments.filter((p) => p.status !== 'cancelled').length <= 1 ? (
               <Button type="primary" icon={<CarOutlined />} onClick={() => setShipping(true)} data-testid="detail-ship">
                 {t('orders.ship')}
               </Button>
@@ -222,6 +225,8 @@ export function OrderDetailPage() {
               )}
             />
           </Card>
+
+          <ShipmentsCard order={o} />
 
           {hasPermission(membership, 'aftersales.manage') ? (
             <Card title={t('orderDetail.refunds')} styles={{ body: { padding: caseRows.length ? 0 : undefined } }}>

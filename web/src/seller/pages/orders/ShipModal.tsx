@@ -10,6 +10,41 @@ import { formatFen } from '../../money';
 
 export const TRACKING_NO = /^[0-9A-Za-z-]{6,32}$/;
 
+/**
+ * The carrier and tracking-number fields of every ship form (an order, a parcel, a store's
+ * parcel), checked as the server checks them. Test ids: `<testIdPrefix>-carrier`, `-tracking`.
+ */
+export function CarrierFields({ testIdPrefix }: { testIdPrefix: string }) {
+  const t = useT();
+  return (
+    <>
+      <Form.Item
+        name="carrier"
+        label={t('ship.carrier')}
+        rules={[{ required: true, message: t('ship.carrierRequired') }]}
+      >
+        <Select
+          showSearch
+          placeholder={t('ship.carrierPlaceholder')}
+          optionFilterProp="label"
+          options={CARRIERS.map((k) => ({ value: k.name, label: t(`carrier.${k.key}`) }))}
+          data-testid={`${testIdPrefix}-carrier`}
+        />
+      </Form.Item>
+      <Form.Item
+        name="trackingNo"
+        label={t('ship.trackingNo')}
+        rules={[
+          { required: true, whitespace: true, message: t('ship.trackingRequired') },
+          { pattern: TRACKING_NO, message: t('ship.trackingFormat') },
+        ]}
+      >
+        <Input maxLength={32} placeholder={t('ship.trackingPlaceholder')} data-testid={`${testIdPrefix}-tracking`} />
+      </Form.Item>
+    </>
+  );
+}
+
 interface Values {
   carrier: string;
   trackingNo: string;
@@ -74,29 +109,7 @@ export function ShipModal({ shopId, order, onClose }: { shopId: string; order: O
       ) : null}
       <FormAlert message={error} />
       <Form<Values> form={form} layout="vertical" requiredMark={false} data-testid="ship-form">
-        <Form.Item
-          name="carrier"
-          label={t('ship.carrier')}
-          rules={[{ required: true, message: t('ship.carrierRequired') }]}
-        >
-          <Select
-            showSearch
-            placeholder={t('ship.carrierPlaceholder')}
-            optionFilterProp="label"
-            options={CARRIERS.map((c) => ({ value: c.name, label: t(`carrier.${c.key}`) }))}
-            data-testid="ship-carrier"
-          />
-        </Form.Item>
-        <Form.Item
-          name="trackingNo"
-          label={t('ship.trackingNo')}
-          rules={[
-            { required: true, whitespace: true, message: t('ship.trackingRequired') },
-            { pattern: TRACKING_NO, message: t('ship.trackingFormat') },
-          ]}
-        >
-          <Input maxLength={32} placeholder={t('ship.trackingPlaceholder')} data-testid="ship-tracking" />
-        </Form.Item>
+        <CarrierFields testIdPrefix="ship" />
       </Form>
     </Modal>
   );

@@ -50,6 +50,7 @@ export function noteText(t: SellerT, note: string | null | undefined, formatMone
     payment_timeout: 'order.note.payment_timeout',
     buyer_cancelled: 'order.note.buyer_cancelled',
     auto: 'order.note.auto',
+    handed_over: 'order.note.handed_over',
     refunded: 'order.note.refunded',
     order_cancelled: 'order.note.order_cancelled',
   };
