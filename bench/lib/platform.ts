@@ -91,6 +91,8 @@ export async function startPlatform(): Promise<BenchPlatform> {
     PORT: '0',
     // Scenarios that drive anonymous routes from one address set a budget that lets them.
     RATE_LIMIT_PER_MINUTE: process.env.BENCH_RATE_LIMIT,
+    // Set to measure the Redis-backed paths (flash-sale gate, rate limits).
+    REDIS_URL: process.env.BENCH_REDIS_URL,
   });
   let platform: Platform | undefined;
   try {

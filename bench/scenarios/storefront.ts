@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
 import { identity } from '../../server/src/modules/identity/index.js';
 import { ApiClient } from '../lib/http.js';
+import { openShop } from '../lib/shop.js';
 import { measure } from '../lib/load.js';
 import { startPlatform, type BenchPlatform } from '../lib/platform.js';
 
@@ -24,29 +25,7 @@ const PASSWORD = 'bench-password-2026';
 const tag = `${process.pid}.${Date.now()}`;
 
 async function seed(p: BenchPlatform) {
-  const owner = new ApiClient(p.base);
-  await owner.post('/api/auth/register', {
-    kind: 'merchant',
-    email: `owner.${tag}@bench.qiandian.dev`,
-    password: PASSWORD,
-    displayName: 'Owner',
-  });
-  const { shop } = await owner.post<{ shop: { id: string } }>('/api/shop-applications', {
-    name: `Bench tea ${tag}`.slice(0, 40),
-    mainCategory: 'food',
-    contactName: 'Bench',
-    contactPhone: '13900000000',
-    licenceNo: `9133${String(Date.now()).slice(-10)}0002`,
-  });
-  await identity.register(p.db, {
-    kind: 'operator',
-    email: `op.${tag}@bench.qiandian.dev`,
-    password: PASSWORD,
-    displayName: 'Op',
-  });
-  const operator = new ApiClient(p.base);
-  await operator.post('/api/auth/login', { identifier: `op.${tag}@bench.qiandian.dev`, password: PASSWORD });
-  await operator.post(`/api/admin/shop-applications/${shop.id}/approve`);
+  const { owner, shop } = await openShop(p, 'Bench tea');
   const sizes = ['S', 'M', 'L', 'XL'];
   const colours = ['白色', '黑色', '藏青'];
   const product = await owner.post<{ id: string; skus: { id: string; price: number }[] }>(

@@ -131,7 +131,11 @@ export async function confirmPopconfirm(page: Page, okText: string) {
 
 /** Picks an option in the antd Select dropdown that is open now (closed ones stay in the DOM). */
 export async function pickOption(page: Page, text: string) {
-  await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: text }).click();
+  // A dropdown that is still animating closed (class `…-leave`) may show the same option.
+  await page
+    .locator('.ant-select-dropdown:visible:not([class*="-leave"]) .ant-select-item-option')
+    .filter({ hasText: text })
+    .click();
 }
 
 /** Signs in through the workbench's sign-in page. */
