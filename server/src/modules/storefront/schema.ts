@@ -28,3 +28,22 @@ export const shopFollows = pgTable(
     index('shop_follows_account_idx').on(t.accountId, t.createdAt),
   ],
 );
+
+
+/**
+ * Shoppers' favourite products (收藏). The key leads with the product so a product's count is an
+ * index range; the account index serves the shopper's own list across shops, latest first.
+ */
+export const productFavourites = pgTable(
+  'product_favourites',
+  {
+    shopId: text().notNull(),
+    productId: text().notNull(),
+    accountId: text().notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.shopId, t.productId, t.accountId] }),
+    index('product_favourites_account_idx').on(t.accountId, t.createdAt),
+  ],
+);
