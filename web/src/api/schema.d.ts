@@ -5940,7 +5940,11 @@ export interface paths {
                             skuId: string;
                             quantity: number;
                         }[];
-                        addressId: string;
+                        addressId?: string;
+                        contact?: {
+                            name: string;
+                            phone: string;
+                        };
                         /** @default {} */
                         notes?: {
                             [key: string]: string;
@@ -7114,6 +7118,165 @@ export interface paths {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/storefront/shops/{shopId}/products/{productId}/favourite": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A product's favourite count and whether the caller has favourited it
+         * @description Anonymous callers get `favourited: false`. Answers for any ids (the product detail says whether the product exists).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                    productId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description whether the signed-in caller has favourited the product (false when anonymous) */
+                            favourited: boolean;
+                            /** @description how many shoppers have favourited the product */
+                            favourites: number;
+                        };
+                    };
+                };
+            };
+        };
+        /**
+         * Favourite a product (收藏; idempotent)
+         * @description The product must be on sale (on shelf in an open shop), else 404. An account keeps at most 500 favourites (409 `storefront.favourites_full`).
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                    productId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description whether the signed-in caller has favourited the product (false when anonymous) */
+                            favourited: boolean;
+                            /** @description how many shoppers have favourited the product */
+                            favourites: number;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Unfavourite a product (idempotent; whatever state the product is in) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shopId: string;
+                    productId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description whether the signed-in caller has favourited the product (false when anonymous) */
+                            favourited: boolean;
+                            /** @description how many shoppers have favourited the product */
+                            favourites: number;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/favourites": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Products the signed-in account has favourited, latest first */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                shopId: string;
+                                shopName: string;
+                                productId: string;
+                                title: string;
+                                image: string | null;
+                                priceMin: number;
+                                priceMax: number;
+                                /** @description false if the product has since gone off shelf or its shop is not open */
+                                onSale: boolean;
+                                favouritedAt: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;

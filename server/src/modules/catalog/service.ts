@@ -653,6 +653,30 @@ export async function productCards(db: Executor, shopId: string, ids: string[], 
   return rows.map((r) => productCard(r.p, r.shopName));
 }
 
+/**
+ * Product cards named by (shop, product) across shops, each with whether a shopper can buy it
+ * now (on shelf, shop open); refs that name no product are left out, and the order is none in
+ * particular. For lists a shopper keeps over time (favourites), where products may since have
+ * gone off shelf. One query, read by the system role.
+ */
+export async function productCardsByRef(db: Executor, refs: { shopId: string; productId: string }[]) {
+  if (!refs.length) return [];
+  const rows = await db
+    .select({ p: products, shopName: shopsTable.name, shopStatus: shopsTable.status })
+    .from(products)
+    .innerJoin(shopsTable, eq(shopsTable.id, products.shopId))
+    .where(
+      sql`(${products.shopId}, ${products.id}) in (${sql.join(
+        refs.map((r) => sql`(${r.shopId}, ${r.productId})`),
+        sql`, `,
+      )})`,
+    );
+  return rows.map((r) => ({
+    ...productCard(r.p, r.shopName),
+    onSale: r.p.status === 'on_shelf' && r.shopStatus === 'active',
+  }));
+}
+
 export interface SkuLabel {
   skuId: string;
   productId: string;

@@ -17,6 +17,22 @@ const decorationView = z.object({
   updatedAt: z.string().nullable().describe('null until the shop first saves its decoration'),
 });
 const followView = z.object({ followed: z.boolean(), followers: z.number().int() });
+const productParams = shopIdParams.extend({ productId: z.string().min(1).max(64) });
+const favouriteView = z.object({
+  favourited: z.boolean().describe('whether the signed-in caller has favourited the product (false when anonymous)'),
+  favourites: z.number().int().describe('how many shoppers have favourited the product'),
+});
+const favouriteItem = z.object({
+  shopId: z.string(),
+  shopName: z.string(),
+  productId: z.string(),
+  title: z.string(),
+  image: z.string().nullable(),
+  priceMin: z.number().int(),
+  priceMax: z.number().int(),
+  onSale: z.boolean().describe('false if the product has since gone off shelf or its shop is not open'),
+  favouritedAt: z.string(),
+});
 const followedShop = z.object({
   shopId: z.string(),
   name: z.string(),
@@ -142,6 +158,77 @@ export async function storefrontRoutes(app: App, { db, config }: ModuleContext) 
       },
     },
     async (request) => storefront.setFollow(db, request.params.shopId, requirePrincipal(request).accountId, false),
+  );
+  app.get(
+    '/api/storefront/shops/:shopId/products/:productId/favourite',
+    {
+      schema: {
+        tags: ['storefront'],
+        summary: "A product's favourite count and whether the caller has favourited it",
+        description:
+          'Anonymous callers get `favourited: false`. Answers for any ids (the product detail says whether the product exists).',
+        params: productParams,
+        response: { 200: favouriteView },
+      },
+    },
+    async (request) =>
+      storefront.favouriteState(
+        db,
+        request.params.shopId,
+        request.params.productId,
+        request.principal?.accountId ?? null,
+      ),
+  );
+  app.put(
+    '/api/storefront/shops/:shopId/products/:productId/favourite',
+    {
+      schema: {
+        tags: ['storefront'],
+        summary: 'Favourite a product (收藏; idempotent)',
+        description: `The product must be on sale (on shelf in an open shop), else 404. An account keeps at most ${storefront.FAVOURITES_PER_ACCOUNT} favourites (409 \`storefront.favourites_full\`).`,
+        params: productParams,
+        response: { 200: favouriteView },
+      },
+    },
+    async (request) =>
+      storefront.setFavourite(
+        db,
+        request.params.shopId,
+        request.params.productId,
+        requirePrincipal(request).accountId,
+        true,
+      ),
+  );
+  app.delete(
+    '/api/storefront/shops/:shopId/products/:productId/favourite',
+    {
+      schema: {
+        tags: ['storefront'],
+        summary: 'Unfavourite a product (idempotent; whatever state the product is in)',
+        params: productParams,
+        response: { 200: favouriteView },
+      },
+    },
+    async (request) =>
+      storefront.setFavourite(
+        db,
+        request.params.shopId,
+        request.params.productId,
+        requirePrincipal(request).accountId,
+        false,
+      ),
+  );
+  app.get(
+    '/api/me/favourites',
+    {
+      schema: {
+        tags: ['storefront'],
+        summary: 'Products the signed-in account has favourited, latest first',
+        querystring: storefront.favouritesQuery,
+        response: { 200: pageOf(favouriteItem) },
+      },
+    },
+    async (request) => storefront.myFavourites(db, requirePrincipal(request).accountId, request.query),
   );
   app.get(
     '/api/me/follows',

@@ -29,7 +29,6 @@ export const shopFollows = pgTable(
   ],
 );
 
-
 /**
  * Shoppers' favourite products (收藏). The key leads with the product so a product's count is an
  * index range; the account index serves the shopper's own list across shops, latest first.

@@ -1,20 +1,24 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, Executor } from '../../kernel/db/pool.js';
-import { withShop } from '../../kernel/db/tenant.js';
+import { inShop, withShop } from '../../kernel/db/tenant.js';
 import { emit } from '../../kernel/events/outbox.js';
-import { notFound } from '../../kernel/http/errors.js';
+import { conflict, notFound } from '../../kernel/http/errors.js';
 import { defineMessages, type Locale } from '../../kernel/http/i18n.js';
 import { decodeCursor, toPage } from '../../kernel/http/pagination.js';
 import { catalog } from '../catalog/index.js';
 import { SHOP_CATEGORIES, shops } from '../shops/index.js';
 import { shops as shopsTable } from '../shops/schema.js';
-import { type Banner, shopDecorations, shopFollows } from './schema.js';
+import { type Banner, productFavourites, shopDecorations, shopFollows } from './schema.js';
 
 defineMessages({
   'storefront.link_format': {
     'zh-CN': '链接须以 / 开头的站内地址，或 http(s):// 开头的网址',
     'en-US': 'A link is a path on this site starting with /, or an http(s):// address',
+  },
+  'storefront.favourites_full': {
+    'zh-CN': '收藏夹已满（最多 {limit} 件），请先移除一些再收藏',
+    'en-US': 'Your favourites are full ({limit} at most); remove some first',
   },
 });
 
@@ -219,5 +223,154 @@ export async function home(db: Db, shopId: string, accountId: string | null, loc
     banners: scoped.decoration.banners,
     categories: scoped.categories.map((c) => ({ id: c.id, name: c.name })),
     products,
+  };
+}
+
+// ------------------------------------------------------------------ product favourites (收藏)
+
+/** How many products one account may keep in its favourites, across all shops. */
+export const FAVOURITES_PER_ACCOUNT = 500;
+
+const favouriteCount = async (tx: Executor, shopId: string, productId: string) => {
+  const [row] = await tx
+    .select({ n: sql<number>`count(*)::int` })
+    .from(productFavourites)
+    .where(and(eq(productFavourites.shopId, shopId), eq(productFavourites.productId, productId)));
+  return row?.n ?? 0;
+};
+
+/**
+ * Favourites (or unfavourites) a product; idempotent. Favouriting needs the product on sale (on
+ * shelf in an open shop; 404 otherwise) and room in the account's favourites (409
+ * `storefront.favourites_full`); unfavouriting works whatever the product's state, 404 only if
+ * there is no such shop. A change emits `product.favourited` / `product.unfavourited`.
+ */
+export async function setFavourite(db: Db, shopId: string, productId: string, accountId: string, favourite: boolean) {
+  if (favourite) {
+    const [onSale] = await catalog.productCards(db, shopId, [productId], { onShelfOnly: true });
+    if (!onSale) throw notFound('product');
+  } else await shops.getShop(db, shopId);
+  return db.transaction(async (tx) => {
+    if (favourite) {
+      // One favouriting at a time per account, so parallel requests cannot pass the limit together.
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`storefront.favourites:${accountId}`}))`);
+      // The account's favourites across shops: read as the system role, before entering the shop.
+      const [mine] = await tx
+        .select({
+          n: sql<number>`count(*)::int`,
+          has: sql<boolean>`coalesce(bool_or(${productFavourites.shopId} = ${shopId} and ${productFavourites.productId} = ${productId}), false)`,
+        })
+        .from(productFavourites)
+        .where(eq(productFavourites.accountId, accountId));
+      if (!mine?.has && (mine?.n ?? 0) >= FAVOURITES_PER_ACCOUNT)
+        throw conflict('storefront.favourites_full', { limit: FAVOURITES_PER_ACCOUNT });
+    }
+    return inShop(tx, shopId, async (stx) => {
+      const changed = favourite
+        ? await stx
+            .insert(productFavourites)
+            .values({ shopId, productId, accountId })
+            .onConflictDoNothing()
+            .returning({ productId: productFavourites.productId })
+        : await stx
+            .delete(productFavourites)
+            .where(
+              and(
+                eq(productFavourites.shopId, shopId),
+                eq(productFavourites.productId, productId),
+                eq(productFavourites.accountId, accountId),
+              ),
+            )
+            .returning({ productId: productFavourites.productId });
+      const favourites = await favouriteCount(stx, shopId, productId);
+      if (changed.length)
+        await emit(
+          stx,
+          favourite ? 'product.favourited' : 'product.unfavourited',
+          { shopId, productId, accountId, favourites },
+          shopId,
+        );
+      return { favourited: favourite, favourites };
+    });
+  });
+}
+
+/**
+ * Whether the caller has favourited the product (false when anonymous) and how many shoppers
+ * have, for the product page. Answers for any ids: the product page itself says whether the
+ * product exists.
+ */
+export async function favouriteState(db: Db, shopId: string, productId: string, accountId: string | null) {
+  return withShop(db, shopId, async (tx) => {
+    const favourites = await favouriteCount(tx, shopId, productId);
+    const favourited = accountId
+      ? (
+          await tx
+            .select({ a: productFavourites.accountId })
+            .from(productFavourites)
+            .where(
+              and(
+                eq(productFavourites.shopId, shopId),
+                eq(productFavourites.productId, productId),
+                eq(productFavourites.accountId, accountId),
+              ),
+            )
+        ).length > 0
+      : false;
+    return { favourited, favourites };
+  });
+}
+
+export const favouritesQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(50).default(20),
+  cursor: z.string().max(500).optional(),
+});
+
+/**
+ * The products an account has favourited, latest first (the account's view across shops), each
+ * with its shop, title, first image, price range and whether it is still on sale.
+ */
+export async function myFavourites(db: Db, accountId: string, q: z.infer<typeof favouritesQuery>) {
+  const after = decodeCursor(q.cursor);
+  const rows = await db
+    .select({
+      shopId: productFavourites.shopId,
+      productId: productFavourites.productId,
+      favouritedAt: productFavourites.createdAt,
+    })
+    .from(productFavourites)
+    .where(
+      and(
+        eq(productFavourites.accountId, accountId),
+        after
+          ? sql`(${productFavourites.createdAt}, ${productFavourites.shopId}, ${productFavourites.productId}) < (${String(after[0])}::timestamptz, ${String(after[1])}, ${String(after[2])})`
+          : undefined,
+      ),
+    )
+    .orderBy(desc(productFavourites.createdAt), desc(productFavourites.shopId), desc(productFavourites.productId))
+    .limit(q.limit + 1);
+  const page = toPage(rows, q.limit, (r) => [r.favouritedAt.toISOString(), r.shopId, r.productId]);
+  const cards = await catalog.productCardsByRef(db, page.items);
+  const byRef = new Map(cards.map((c) => [`${c.shopId}/${c.id}`, c]));
+  return {
+    // Products are never deleted, but a favourite whose product is gone is left out, not shown empty.
+    items: page.items.flatMap((r) => {
+      const card = byRef.get(`${r.shopId}/${r.productId}`);
+      if (!card) return [];
+      return [
+        {
+          shopId: r.shopId,
+          shopName: card.shopName ?? '',
+          productId: r.productId,
+          title: card.title,
+          image: card.image,
+          priceMin: card.priceMin,
+          priceMax: card.priceMax,
+          onSale: card.onSale,
+          favouritedAt: r.favouritedAt.toISOString(),
+        },
+      ];
+    }),
+    nextCursor: page.nextCursor,
   };
 }
