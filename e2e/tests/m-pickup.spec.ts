@@ -100,6 +100,10 @@ test('a shopper picks up in a store: chooses it at checkout, pays, and the store
     await snap(page, 'm-01-store-chooser-zh');
     await list.getByTestId('pickup-store-item').first().click();
     await expect(page.getByTestId('pickup-store')).toContainText(STORE);
+    // Nothing ships now: no address, only who collects (from the address book, editable).
+    await expect(page.getByTestId('checkout-address')).toHaveCount(0);
+    await expect(page.getByTestId('pickup-contact-name').locator('input')).toHaveValue('周自提');
+    await expect(page.getByTestId('pickup-contact-phone').locator('input')).toHaveValue('13912345678');
     await expect(page.getByTestId('checkout-shipping')).toHaveText('包邮');
     await snap(page, 'm-02-checkout-pickup-zh');
     await page.getByTestId('checkout-submit').click();
@@ -206,15 +210,8 @@ test('scan to buy: a shelf code with a guide opens the store’s stock; the orde
 
   const shopper = await apiActor(baseURL!);
   const email = uniqueEmail('m.scan');
+  // Standing in the store: no address book at all.
   await shopper.post('/api/auth/register', { kind: 'shopper', email, password: PASSWORD, displayName: 'Scanner' });
-  await shopper.post('/api/me/addresses', {
-    name: 'Amy',
-    phone: '13912340000',
-    province: '浙江省',
-    city: '杭州市',
-    district: '上城区',
-    detail: '延安路 98 号',
-  });
   await shopper.dispose();
 
   // The shelf code's address, as a phone camera opens it (same server, path and query only).
@@ -237,6 +234,13 @@ test('scan to buy: a shelf code with a guide opens the store’s stock; the orde
   await expect(page).toHaveURL(/\/m\/checkout\?.*store=.*guide=AJIE01/);
   await expect(page.getByTestId('delivery-in-store')).toContainText(STORE);
   await expect(page.getByTestId('checkout-shipping')).toHaveText('Free');
+  // Bought in the store, nothing ships: a name and phone instead of an address, checked on submit.
+  await expect(page.getByTestId('checkout-address')).toHaveCount(0);
+  await page.getByTestId('checkout-submit').click();
+  await expect(page.getByTestId('pickup-contact').getByRole('alert')).toBeVisible();
+  await expect(page).toHaveURL(/\/m\/checkout\?/);
+  await page.getByTestId('pickup-contact-name').locator('input').fill('Amy');
+  await page.getByTestId('pickup-contact-phone').locator('input').fill('13912340000');
   await snap(page, 'm-06-scan-checkout-en');
   await page.getByTestId('checkout-submit').click();
   await expect(page).toHaveURL(/\/testpay\/pay\//);

@@ -19,6 +19,14 @@ defineMessages({
     'zh-CN': '价格已变化，请确认新的应付金额 ¥{total}',
     'en-US': 'Prices have changed; please confirm the new total ¥{total}',
   },
+  'checkout.address_required': {
+    'zh-CN': '请选择收货地址',
+    'en-US': 'Choose a delivery address',
+  },
+  'checkout.contact_required': {
+    'zh-CN': '请填写提货人姓名和电话',
+    'en-US': 'Enter the name and phone number of whoever collects the order',
+  },
   'checkout.too_many_addresses': { 'zh-CN': '最多保存 20 个收货地址', 'en-US': 'At most 20 addresses can be saved' },
   'checkout.shop_closed': { 'zh-CN': '店铺未营业', 'en-US': 'The shop is not open' },
 });
@@ -193,7 +201,10 @@ export const checkoutInput = z.object({
     )
     .min(1)
     .max(50),
-  addressId: z.string().min(1).max(64),
+  /** Where to send what ships; not needed when every shop's goods are collected or bought in a store. */
+  addressId: z.string().min(1).max(64).optional(),
+  /** Who collects, when there is no address (nothing ships): a name and a phone the store can call. */
+  contact: addressInput.pick({ name: true, phone: true }).optional(),
   notes: z.record(z.string(), z.string().trim().max(200)).default({}),
   /**
    * Per shop: posted (`ship`, routed by the shop's rules; the default), collected at a store
@@ -256,6 +267,28 @@ async function addressFor(db: Db, accountId: string, addressId: string): Promise
   };
 }
 
+/**
+ * Who receives the orders: the chosen address; or, when nothing ships (every shop's goods are
+ * picked up or bought in a store), the contact who collects, kept as the order's address with no
+ * place in it (the order's store says where).
+ */
+async function recipientFor(
+  db: Db,
+  accountId: string,
+  input: CheckoutInput,
+  shopIds: string[],
+): Promise<ShippingAddress> {
+  if (input.addressId) return addressFor(db, accountId, input.addressId);
+  const ships = shopIds.some((id) => (input.delivery[id]?.mode ?? 'ship') === 'ship');
+  if (ships || !input.contact)
+    throw badRequest('validation_failed', [
+      ships
+        ? { field: 'body.addressId', code: 'required', message: 'checkout.address_required' }
+        : { field: 'body.contact', code: 'required', message: 'checkout.contact_required' },
+    ]);
+  return { ...input.contact, province: '', city: '', district: '', detail: '' };
+}
+
 async function openShops(db: Db, shopIds: string[]) {
   const rows = [...(await shops.shopSummaries(db, shopIds)).values()];
   const open = new Map(rows.filter((r) => r.status === 'active').map((r) => [r.id, r.name]));
@@ -293,8 +326,8 @@ export async function preview(db: Db, lines: CheckoutInput['lines'], delivery: C
 export async function placeOrders(db: Db, accountId: string, given: z.input<typeof checkoutInput>, returnUrl: string) {
   // Callers in code (the seed) may leave out what the route fills with defaults.
   const input = checkoutInput.parse(given);
-  const address = await addressFor(db, accountId, input.addressId);
   const byShop = groupByShop(input.lines);
+  const address = await recipientFor(db, accountId, input, [...byShop.keys()]);
   const names = await openShops(db, [...byShop.keys()]);
   const placed = await db.transaction(async (tx) => {
     const created = [];

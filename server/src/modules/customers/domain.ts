@@ -48,7 +48,7 @@ export async function handleDomainEvent(db: Db, event: EventEnvelope, tx: Tx): P
         categorySpend.set(category, (categorySpend.get(category) ?? 0) + line.lineTotal);
       }
       const order = await orders.getForBuyer(db, p.buyerAccountId, p.shopId, p.orderId).catch(() => null);
-      const region = (order?.address as { province?: string } | null | undefined)?.province ?? null;
+      const region = (order?.address as { province?: string } | null | undefined)?.province || null; // none for a pickup
       await inShop(tx, p.shopId, async (tx) => {
         const customerNo = await ensureCustomer(tx, p.shopId, { accountId: p.buyerAccountId }, at);
         const fresh = await logDomainEvent(tx, {

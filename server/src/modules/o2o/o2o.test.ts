@@ -141,6 +141,47 @@ describe('stores for shoppers', () => {
 });
 
 describe('pickup codes', () => {
+  it('a pickup needs only who collects, not an address; what ships still needs one', async () => {
+    const owner = await p.shopOwner();
+    const product = await createProduct(owner, { stock: 50, price: 3000 });
+    const sku = product.skus[0]!.id;
+    const hubin = await store(owner, [sku], { name: '湖滨店', code: 'S-HB', lat: 30.2592, lng: 120.1636 });
+    const shopper = await p.signUp('shopper');
+    const lines = [{ shopId: owner.shopId, skuId: sku, quantity: 1 }];
+    const pickup = { [owner.shopId]: { mode: 'pickup', locationId: hubin } };
+    const refused = async (body: object, field: string) => {
+      const res = await shopper.client.post('/api/checkout', body, { 'accept-language': 'en-US' });
+      expect(res.status).toBe(400);
+      expect(res.body.errors).toEqual([expect.objectContaining({ field, code: 'required' })]);
+      expect(res.body.errors[0].message).not.toBe('required');
+    };
+    await refused({ lines }, 'body.addressId');
+    await refused({ lines, contact: { name: '李四', phone: '13900139000' } }, 'body.addressId');
+    await refused({ lines, delivery: pickup }, 'body.contact');
+    const badPhone = await shopper.client.post('/api/checkout', {
+      lines,
+      delivery: pickup,
+      contact: { name: '李四', phone: '12' },
+    });
+    expect(badPhone.status).toBe(400);
+    expect(badPhone.body.errors[0].field).toBe('body.contact.phone');
+    expect(await rows(sql`select 1 from orders where shop_id = ${owner.shopId}`)).toHaveLength(0);
+    expect(await stockAt(sku, hubin)).toEqual({ on_hand: 5, reserved: 0 });
+
+    const placed = await shopper.client.post('/api/checkout', {
+      lines,
+      delivery: pickup,
+      contact: { name: '李四', phone: '13900139000' },
+    });
+    expect(placed.status, JSON.stringify(placed.body)).toBe(201);
+    const order = await shopper.client.get(`/api/me/orders/${owner.shopId}/${placed.body.orders[0].id}`);
+    expect(order.body).toMatchObject({
+      fulfilment: 'pickup',
+      address: { name: '李四', phone: '13900139000', province: '', detail: '' },
+    });
+    expect(await stockAt(sku, hubin)).toEqual({ on_hand: 5, reserved: 1 });
+  });
+
   it('issues a code and QR on payment; staff verify once, at the right store only; the stock leaves the store', async () => {
     const owner = await p.shopOwner();
     const product = await createProduct(owner, { stock: 50, price: 3000 });

@@ -22,7 +22,7 @@ import { useT } from '../i18n';
 import { ErrorNotice } from './LoginPage';
 import { StoreIcon } from './ProductPage';
 import { takePickedAddress } from './AddressesPage';
-import { DeliveryChooser, type PickupStore, useStoreProduct } from './StorePickup';
+import { DeliveryChooser, PickupContact, type PickupStore, useStoreProduct } from './StorePickup';
 
 export interface CheckoutItem {
   shopId: string;
@@ -122,6 +122,9 @@ export function CheckoutPage() {
   const [notes, setNotes] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
   const [addressError, setAddressError] = useState<string | null>(null);
+  // Who collects, when nothing ships (every shop's goods are picked up or bought in the store).
+  const [contact, setContact] = useState<{ name: string; phone: string } | null>(null);
+  const [contactError, setContactError] = useState<string | null>(null);
   // One key per visit: a double tap or a retry after a lost answer places the orders once.
   const idempotencyKey = useRef(newIdempotencyKey());
   // Back from the payment page: the button works again (the same key replays the orders placed).
@@ -158,11 +161,14 @@ export function CheckoutPage() {
   const newAddress = `/addresses/new?next=${encodeURIComponent(here)}`;
   const shops = [...new Set(items.map((i) => i.shopId))];
   const units = items.reduce((n, i) => n + i.quantity, 0);
+  const ships = shops.some((id) => id !== inStoreShop && !pickups[id]);
+  const collector = contact ?? { name: address?.name ?? '', phone: address?.phone ?? '' };
 
   const submit = () => {
     setError(null);
     setAddressError(null);
-    if (!address) {
+    setContactError(null);
+    if (ships && !address) {
       setAddressError(t('checkout.needAddress'));
       return;
     }
@@ -181,7 +187,9 @@ export function CheckoutPage() {
         idempotencyKey: idempotencyKey.current,
         body: {
           lines,
-          addressId: address.id,
+          ...(ships && address
+            ? { addressId: address.id }
+            : { contact: { name: collector.name.trim(), phone: collector.phone.trim() } }),
           notes: cleanNotes,
           expectedTotal: preview.data.total,
           fromCart,
@@ -212,6 +220,8 @@ export function CheckoutPage() {
           if (e instanceof ApiError) {
             const onAddress = e.fieldErrors.find((f) => f.field === 'body.addressId');
             if (onAddress) setAddressError(onAddress.message);
+            const onContact = e.fieldErrors.find((f) => f.field.startsWith('body.contact'));
+            if (onContact) setContactError(onContact.message);
             if (e.fieldErrors.some((f) => f.field === 'body.expectedTotal' || f.field.startsWith('body.lines'))) {
               void preview.refetch();
             }
@@ -228,33 +238,44 @@ export function CheckoutPage() {
       {preview.isError && <ErrorNotice message={errorMessage(preview.error)} />}
       <ErrorNotice message={pickupError} />
 
-      <div
-        className={`qd-address-card${addressError ? ' qd-invalid' : ''}`}
-        role="button"
-        data-testid="checkout-address"
-        onClick={() => (list.length ? setPickerOpen(true) : navigate(newAddress))}
-      >
-        <LocationFill className="qd-address-icon" />
-        {address ? (
-          <div className="qd-address-main">
-            <div className="qd-address-who">
-              <b>{address.name}</b> <span>{address.phone}</span>
-              {address.isDefault && <span className="qd-tag-default">{t('address.default')}</span>}
+      {ships ? (
+        <div
+          className={`qd-address-card${addressError ? ' qd-invalid' : ''}`}
+          role="button"
+          data-testid="checkout-address"
+          onClick={() => (list.length ? setPickerOpen(true) : navigate(newAddress))}
+        >
+          <LocationFill className="qd-address-icon" />
+          {address ? (
+            <div className="qd-address-main">
+              <div className="qd-address-who">
+                <b>{address.name}</b> <span>{address.phone}</span>
+                {address.isDefault && <span className="qd-tag-default">{t('address.default')}</span>}
+              </div>
+              <div className="qd-address-line">
+                <AddressText address={address} />
+              </div>
             </div>
-            <div className="qd-address-line">
-              <AddressText address={address} />
+          ) : (
+            <div className="qd-address-main">
+              <b>{t('checkout.addAddress')}</b>
+              <div className="qd-m-muted">{t('checkout.addAddressHint')}</div>
             </div>
-          </div>
-        ) : (
-          <div className="qd-address-main">
-            <b>{t('checkout.addAddress')}</b>
-            <div className="qd-m-muted">{t('checkout.addAddressHint')}</div>
-          </div>
-        )}
-        <RightOutline className="qd-cell-arrow" />
-        <div className="qd-address-stripe" />
-      </div>
-      {addressError && (
+          )}
+          <RightOutline className="qd-cell-arrow" />
+          <div className="qd-address-stripe" />
+        </div>
+      ) : (
+        <PickupContact
+          value={collector}
+          onChange={(v) => {
+            setContactError(null);
+            setContact(v);
+          }}
+          error={contactError}
+        />
+      )}
+      {ships && addressError && (
         <div className="qd-field-error qd-field-error-pad" role="alert">
           {addressError}
         </div>

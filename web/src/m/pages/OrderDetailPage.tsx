@@ -136,11 +136,15 @@ export function OrderDetailPage() {
         <LocationFill className="qd-address-icon" />
         <div className="qd-address-main">
           <div className="qd-address-who">
+            {!o.address.province && <span className="qd-m-muted">{t('pickup.contact')} </span>}
             <b>{o.address.name}</b> <span>{o.address.phone}</span>
           </div>
-          <div className="qd-address-line">
-            <AddressText address={o.address} />
-          </div>
+          {/* A pickup names only who collects; the pickup card above says where. */}
+          {o.address.province && (
+            <div className="qd-address-line">
+              <AddressText address={o.address} />
+            </div>
+          )}
         </div>
       </div>
 

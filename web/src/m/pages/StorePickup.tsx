@@ -3,7 +3,7 @@
  * its QR in an order, and a product's stock in the store the shopper stands in (scan to buy).
  */
 import { useQuery } from '@tanstack/react-query';
-import { Popup, Toast } from 'antd-mobile';
+import { Input, Popup, Toast } from 'antd-mobile';
 import { CheckCircleFill, EnvironmentOutline, RightOutline } from 'antd-mobile-icons';
 import { useState } from 'react';
 import { api, call } from '../../api/client';
@@ -258,6 +258,55 @@ function StoreList({
             )}
           </div>
         ))
+      )}
+    </div>
+  );
+}
+
+/** Who collects an order nothing of which ships: a name and phone instead of an address. */
+export function PickupContact({
+  value,
+  onChange,
+  error,
+}: {
+  value: { name: string; phone: string };
+  onChange: (v: { name: string; phone: string }) => void;
+  error: string | null;
+}) {
+  const t = useT();
+  return (
+    <div className={`qd-panel${error ? ' qd-invalid' : ''}`} data-testid="pickup-contact">
+      <div className="qd-panel-head">
+        <b>{t('pickup.contact')}</b>
+      </div>
+      <div className="qd-kv qd-kv-input">
+        <span>{t('pickup.contactName')}</span>
+        <Input
+          value={value.name}
+          placeholder={t('pickup.contactNameHint')}
+          maxLength={20}
+          onChange={(name) => onChange({ ...value, name })}
+          style={{ '--text-align': 'right', '--font-size': '14px' }}
+          data-testid="pickup-contact-name"
+        />
+      </div>
+      <div className="qd-kv qd-kv-input">
+        <span>{t('pickup.contactPhone')}</span>
+        <Input
+          value={value.phone}
+          placeholder={t('pickup.contactPhoneHint')}
+          type="tel"
+          maxLength={13}
+          onChange={(phone) => onChange({ ...value, phone })}
+          style={{ '--text-align': 'right', '--font-size': '14px' }}
+          data-testid="pickup-contact-phone"
+        />
+      </div>
+      <div className="qd-m-muted qd-pickup-contact-hint">{t('pickup.contactHint')}</div>
+      {error && (
+        <div className="qd-field-error" role="alert">
+          {error}
+        </div>
       )}
     </div>
   );

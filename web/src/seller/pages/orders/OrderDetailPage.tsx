@@ -291,7 +291,7 @@ export function OrderDetailPage() {
               <Descriptions.Item label={t('orders.receiver')}>{a.name}</Descriptions.Item>
               <Descriptions.Item label={t('orderDetail.phone')}>{a.phone}</Descriptions.Item>
               <Descriptions.Item label={t('orders.address')}>
-                {a.province} {a.city} {a.district} {a.detail}
+                {a.province ? `${a.province} ${a.city} ${a.district} ${a.detail}` : t('orderDetail.noAddress')}
               </Descriptions.Item>
               <Descriptions.Item label={t('ship.carrier')}>{o.carrier ?? '—'}</Descriptions.Item>
               <Descriptions.Item label={t('ship.trackingNo')}>
