@@ -285,6 +285,60 @@ describe('concurrency', () => {
     expect(history.body.decisions[1]).toMatchObject({ reason: '就近发货', actorId: owner.accountId });
   });
 
+  it('a re-route names both placements by their hold references; a parcel is found by any of its references', async () => {
+    const { owner, skus } = await shopWithProduct(['红']);
+    const [red] = skus as [string];
+    const a = await addLocation(owner.shopId, '杭州仓', 'hangzhou');
+    const store = await addLocation(owner.shopId, '杭州门店', 'hangzhouWest', { kind: 'store' });
+    await setStock(owner.shopId, red, a, 2);
+    await setStock(owner.shopId, red, store, 2);
+    const shopper = await shopperWithAddress(p);
+    const placed = await buy(owner, shopper, [{ skuId: red, quantity: 1 }], { mode: 'ship', locationId: a });
+    expect(placed.status, JSON.stringify(placed.body)).toBe(201);
+    await payOnTestPay(p, placed.body.payUrl);
+    await p.settle();
+    const orderId = placed.body.orders[0].id as string;
+    const [parcel] = await withShop(p.db, owner.shopId, (tx) => fulfillment.shipmentsOf(tx, owner.shopId, orderId));
+    for (const to of [store, a]) {
+      const r = await owner.client.post(`/api/shops/${owner.shopId}/shipments/${parcel!.id}/reassign`, {
+        locationId: to,
+      });
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+    }
+    const events = await p.db.execute<{ topic: string; payload: Record<string, unknown> }>(
+      sql`select topic, payload from outbox where payload->>'shipmentId' = ${parcel!.id}
+          and topic in ('fulfillment.shipment_rerouted', 'fulfillment.shipment_ready') order by id`,
+    );
+    // (Ids order events across milliseconds only: compare as a set.)
+    expect(
+      events.rows
+        .map((e) => `${e.topic} ${String(e.payload.holdRef ?? `${e.payload.fromHoldRef}→${e.payload.toHoldRef}`)}`)
+        .sort(),
+    ).toEqual(
+      [
+        `fulfillment.shipment_ready ${parcel!.id}`,
+        `fulfillment.shipment_rerouted ${parcel!.id}→${parcel!.id}.1`,
+        `fulfillment.shipment_ready ${parcel!.id}.1`,
+        `fulfillment.shipment_rerouted ${parcel!.id}.1→${parcel!.id}.2`,
+        `fulfillment.shipment_ready ${parcel!.id}.2`,
+      ].sort(),
+    );
+    expect(events.rows.find((e) => e.payload.toHoldRef === `${parcel!.id}.2`)!.payload).toMatchObject({
+      fromLocationId: store,
+      toLocationId: a,
+      status: 'ready',
+      kind: 'ship',
+    });
+    const find = (ref: string) =>
+      withShop(p.db, owner.shopId, (tx) => fulfillment.findByHoldRef(tx, owner.shopId, ref));
+    expect((await find(parcel!.id))?.current).toBe(false);
+    expect((await find(`${parcel!.id}.1`))?.current).toBe(false);
+    expect(await find(`${parcel!.id}.2`)).toMatchObject({ current: true, shipment: { id: parcel!.id, locationId: a } });
+    expect(await find(`${parcel!.id}.3`)).toBeNull();
+    expect(await find(`${parcel!.id}.0`)).toBeNull();
+    expect(await find('shp_nothing')).toBeNull();
+  });
+
   it('cancelling releases every parcel of a split order', async () => {
     const { owner, skus } = await shopWithProduct();
     const [red, blue] = skus as [string, string];

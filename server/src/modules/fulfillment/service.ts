@@ -425,8 +425,40 @@ async function emitReady(tx: Tx, s: ShipmentRow) {
   await emit(
     tx,
     'fulfillment.shipment_ready',
-    { shopId: s.shopId, orderId: s.orderId, shipmentId: s.id, locationId: s.locationId, kind: s.kind, lines: s.lines },
+    {
+      shopId: s.shopId,
+      orderId: s.orderId,
+      shipmentId: s.id,
+      locationId: s.locationId,
+      holdRef: s.holdRef,
+      kind: s.kind,
+      lines: s.lines,
+    },
     s.shopId,
+  );
+}
+
+/**
+ * `fulfillment.shipment_rerouted`: where the parcel was and is now, the hold references of both
+ * placements (a system that was asked to ship the old one tells them apart by it), and its status
+ * now. When the parcel is ready at the new place, `fulfillment.shipment_ready` follows.
+ */
+async function emitRerouted(tx: Tx, before: ShipmentRow, after: ShipmentRow) {
+  await emit(
+    tx,
+    'fulfillment.shipment_rerouted',
+    {
+      shopId: after.shopId,
+      orderId: after.orderId,
+      shipmentId: after.id,
+      kind: after.kind,
+      status: after.status,
+      fromLocationId: before.locationId,
+      fromHoldRef: before.holdRef,
+      toLocationId: after.locationId,
+      toHoldRef: after.holdRef,
+    },
+    after.shopId,
   );
 }
 
@@ -596,12 +628,7 @@ export async function reassign(
     .where(and(eq(shipments.shopId, shopId), eq(shipments.id, s.id)))
     .returning();
   await recordSingle(tx, row!, 'manual', by.actorId, by.reason ?? null, 'routing.manual', {}, locs.get(s.locationId));
-  await emit(
-    tx,
-    'fulfillment.shipment_rerouted',
-    { shopId, orderId: s.orderId, shipmentId: s.id, fromLocationId: s.locationId, toLocationId: locationId },
-    shopId,
-  );
+  await emitRerouted(tx, s, row!);
   if (status === 'ready') await emitReady(tx, row!);
   return shipmentView(row!, locs);
 }
@@ -681,12 +708,7 @@ export async function claimPooled(
     .where(and(eq(shipments.shopId, shopId), eq(shipments.id, s.id)))
     .returning();
   await recordSingle(tx, row!, 'pool_claim', actorId, null, 'routing.pool_claim', { km: roundKm(km) ?? 0 }, from);
-  await emit(
-    tx,
-    'fulfillment.shipment_rerouted',
-    { shopId, orderId: s.orderId, shipmentId: s.id, fromLocationId: s.locationId, toLocationId: store.id },
-    shopId,
-  );
+  await emitRerouted(tx, s, row!);
   await emitReady(tx, row!);
   return shipmentView(row!, locs);
 }
@@ -718,7 +740,15 @@ async function cancelLocked(tx: Tx, s: ShipmentRow, reason: string) {
   await emit(
     tx,
     'fulfillment.shipment_cancelled',
-    { shopId: s.shopId, orderId: s.orderId, shipmentId: s.id, locationId: s.locationId, kind: s.kind, reason },
+    {
+      shopId: s.shopId,
+      orderId: s.orderId,
+      shipmentId: s.id,
+      locationId: s.locationId,
+      holdRef: s.holdRef,
+      kind: s.kind,
+      reason,
+    },
     s.shopId,
   );
   return rows;
@@ -855,6 +885,27 @@ export async function getShipment(tx: Executor, shopId: string, shipmentId: stri
     .where(and(eq(shipments.shopId, shopId), eq(shipments.id, shipmentId)));
   if (!row) throw notFound('shipment');
   return shipmentView(row, await locationsById(tx, shopId));
+}
+
+/**
+ * A parcel by one of its hold references: the shipment id for its first placement, `<id>.N` after
+ * the N-th move. `current` tells whether that placement is the parcel's placement now (a re-routed
+ * parcel's earlier references are no longer). Null when no parcel ever had that reference.
+ */
+export async function findByHoldRef(
+  tx: Executor,
+  shopId: string,
+  ref: string,
+): Promise<{ shipment: ShipmentView; current: boolean } | null> {
+  const m = /^(.+?)(?:\.(\d{1,6}))?$/.exec(ref);
+  if (!m) return null;
+  const [row] = await tx
+    .select()
+    .from(shipments)
+    .where(and(eq(shipments.shopId, shopId), eq(shipments.id, m[1]!)));
+  const n = m[2] === undefined ? 0 : Number(m[2]);
+  if (!row || n > row.holdMoves || (m[2] !== undefined && n === 0)) return null;
+  return { shipment: shipmentView(row, await locationsById(tx, shopId)), current: row.holdRef === ref };
 }
 
 /** The order's routing decisions with their explanations, newest first. */

@@ -94,6 +94,10 @@ defineMessages({
     'zh-CN': '发货单不存在或不属于该伙伴的仓库',
     'en-US': 'no such delivery order at a warehouse this partner runs',
   },
+  'qimen.reason.superseded': {
+    'zh-CN': '发货单 {code} 已因改派取消，该包裹已改由其他发货单发货',
+    'en-US': 'delivery order {code} was cancelled when the parcel was re-routed; it ships under another delivery order',
+  },
   'qimen.reason.too_many': { 'zh-CN': '最多 {max} 条', 'en-US': 'at most {max} entries' },
 });
 
@@ -256,6 +260,24 @@ function receiptHandler(head: 'entryOrder' | 'returnOrder', reason: string): Han
   };
 }
 
+/** Whether a `deliveryorder.create` for `code` went out to the calling partner. */
+async function wasSentTo(tx: Tx, ctx: InboundContext, code: string): Promise<boolean> {
+  const [row] = await tx
+    .select({ id: qimenMessages.id })
+    .from(qimenMessages)
+    .where(
+      and(
+        eq(qimenMessages.shopId, ctx.shopId),
+        eq(qimenMessages.partnerId, ctx.partner.id),
+        eq(qimenMessages.direction, 'out'),
+        eq(qimenMessages.method, 'deliveryorder.create'),
+        eq(qimenMessages.ref, code),
+      ),
+    )
+    .limit(1);
+  return !!row;
+}
+
 const CARRIERS: Record<string, string> = {
   SF: '顺丰速运',
   YTO: '圆通速递',
@@ -282,10 +304,14 @@ export const HANDLERS: Record<string, Handler> = {
       const outBizCode = required(order, 'outBizCode', 'deliveryOrder.outBizCode');
       const confirmType = text(order.confirmType) || '0';
       const runs = new Set(await partnerLocationIds(tx, ctx.shopId, ctx.partner.id));
-      const shipment = await fulfillment.getShipment(tx, ctx.shopId, code).catch((e: unknown) => {
-        if (e instanceof AppError && e.status === 404) return null;
-        throw e;
-      });
+      // The code is the one deliveryorder.create gave: the parcel's hold reference at this warehouse.
+      const found = await fulfillment.findByHoldRef(tx, ctx.shopId, code);
+      // A delivery order this partner was given, that the parcel was re-routed away from (the
+      // WMS was told to cancel it): refused, whatever the parcel's state now.
+      if (found && !found.current && (await wasSentTo(tx, ctx, code))) {
+        throw new QimenFailure(QIMEN_CODES.refused, 'qimen.refused', { reason: 'qimen.reason.superseded', code });
+      }
+      const shipment = found?.current ? found.shipment : null;
       if (!shipment || !runs.has(shipment.locationId)) {
         throw invalid('deliveryOrder.deliveryOrderCode', 'qimen.reason.unknown_shipment');
       }

@@ -66,16 +66,33 @@ async function queueMessage(
   return id;
 }
 
-/** `fulfillment.shipment_ready`: a parcel at a WMS-run warehouse becomes a `deliveryorder.create`. */
+/**
+ * The delivery order code a WMS is given for a parcel: the reference of the parcel's hold at that
+ * warehouse — the shipment id for its first placement, `<shipment id>.N` after the N-th move. So a
+ * parcel re-routed away and back (or between two warehouses of one WMS) reaches the WMS as a new
+ * delivery order, never as a repeat of the one it was told to cancel, and every outbound message
+ * is unique per (partner, method, code).
+ */
+const deliveryOrderCode = (p: { shipmentId: string; holdRef?: string }) => p.holdRef ?? p.shipmentId;
+
+/**
+ * `fulfillment.shipment_ready`: a parcel at a WMS-run warehouse becomes a `deliveryorder.create`
+ * (also after a re-route, a pool claim or a pool time-out, which fire it again). A late event for
+ * a placement the parcel has since left is ignored: the newer event speaks for it.
+ */
 export async function onShipmentReady(event: EventEnvelope, tx: Tx): Promise<void> {
-  const p = event.payload as { shopId: string; shipmentId: string; locationId: string; kind: string };
+  const p = event.payload as { shopId: string; shipmentId: string; locationId: string; holdRef?: string; kind: string };
   if (p.kind !== 'ship') return;
   const partner = await partnerForLocation(tx, p.shopId, p.locationId);
   if (!partner?.active) return;
-  await queueMessage(tx, p.shopId, partner.id, 'deliveryorder.create', p.shipmentId);
+  const code = deliveryOrderCode(p);
+  const now = await fulfillment.findByHoldRef(tx, p.shopId, code);
+  if (!now?.current || now.shipment.status !== 'ready' || now.shipment.locationId !== p.locationId) return;
+  await queueMessage(tx, p.shopId, partner.id, 'deliveryorder.create', code);
 }
 
-async function cancelAt(tx: Tx, shopId: string, shipmentId: string, locationId: string, reason: string) {
+/** Withdraws the delivery order `code` from the WMS running `locationId`: unsent, or by `order.cancel`. */
+async function cancelAt(tx: Tx, shopId: string, code: string, locationId: string, reason: string) {
   const partner = await partnerForLocation(tx, shopId, locationId);
   if (!partner) return;
   const [create] = await tx
@@ -87,7 +104,7 @@ async function cancelAt(tx: Tx, shopId: string, shipmentId: string, locationId: 
         eq(qimenMessages.partnerId, partner.id),
         eq(qimenMessages.direction, 'out'),
         eq(qimenMessages.method, 'deliveryorder.create'),
-        eq(qimenMessages.ref, shipmentId),
+        eq(qimenMessages.ref, code),
       ),
     )
     .for('update');
@@ -105,30 +122,42 @@ async function cancelAt(tx: Tx, shopId: string, shipmentId: string, locationId: 
   const body = {
     warehouseCode: locs.find((l) => l.id === locationId)?.code ?? '',
     ownerCode: partner.customerId,
-    orderCode: shipmentId,
+    orderCode: code,
     orderType: 'JYCK',
     cancelReason: reason,
   };
   const xml = serialize(body, 'xml', 'request');
-  await queueMessage(tx, shopId, partner.id, 'order.cancel', shipmentId, xml);
+  await queueMessage(tx, shopId, partner.id, 'order.cancel', code, xml);
 }
 
 /** `fulfillment.shipment_cancelled`: tell the WMS that was asked to ship it. */
 export async function onShipmentCancelled(event: EventEnvelope, tx: Tx): Promise<void> {
-  const p = event.payload as { shopId: string; shipmentId: string; locationId: string; reason?: string };
-  await cancelAt(tx, p.shopId, p.shipmentId, p.locationId, p.reason ?? 'cancelled');
+  const p = event.payload as {
+    shopId: string;
+    shipmentId: string;
+    locationId: string;
+    holdRef?: string;
+    reason?: string;
+  };
+  await cancelAt(tx, p.shopId, deliveryOrderCode(p), p.locationId, p.reason ?? 'cancelled');
 }
 
-/** `fulfillment.shipment_rerouted`: the old warehouse's WMS no longer ships it. */
+/**
+ * `fulfillment.shipment_rerouted`: the old warehouse's WMS no longer ships it. The new place's
+ * WMS (if any) gets its `deliveryorder.create` from the `fulfillment.shipment_ready` that follows
+ * a re-route of a paid parcel (an unpaid one is sent when it is paid).
+ */
 export async function onShipmentRerouted(event: EventEnvelope, tx: Tx): Promise<void> {
-  const p = event.payload as { shopId: string; shipmentId: string; fromLocationId: string };
-  await cancelAt(tx, p.shopId, p.shipmentId, p.fromLocationId, 'rerouted');
+  const p = event.payload as { shopId: string; shipmentId: string; fromLocationId: string; fromHoldRef?: string };
+  await cancelAt(tx, p.shopId, p.fromHoldRef ?? p.shipmentId, p.fromLocationId, 'rerouted');
 }
 
 /** The `deliveryorder.create` document for a parcel, from the order, the shop and the catalog. */
-export async function deliveryOrderDoc(db: Db, shopId: string, shipmentId: string, ownerCode: string): Promise<Doc> {
+export async function deliveryOrderDoc(db: Db, shopId: string, code: string, ownerCode: string): Promise<Doc> {
   const { shipment, locs, codes } = await withShop(db, shopId, async (tx) => {
-    const shipment = await fulfillment.getShipment(tx, shopId, shipmentId);
+    const found = await fulfillment.findByHoldRef(tx, shopId, code);
+    if (!found) throw notFound('shipment');
+    const { shipment } = found;
     return {
       shipment,
       locs: await inventory.listLocations(tx, shopId),
@@ -147,7 +176,7 @@ export async function deliveryOrderDoc(db: Db, shopId: string, shipmentId: strin
   const itemAmount = shipment.lines.reduce((s, l) => s + (unitPrice.get(l.skuId) ?? 0) * l.quantity, 0);
   return {
     deliveryOrder: {
-      deliveryOrderCode: shipment.id,
+      deliveryOrderCode: code,
       orderType: 'JYCK',
       warehouseCode: loc?.code ?? '',
       sourcePlatformCode: 'OTHER',
@@ -222,6 +251,30 @@ export async function sendMessage(db: Db, payload: { shopId: string; messageId: 
   });
   if (!msg || msg.direction !== 'out' || msg.attempts !== attempt) return;
   if (msg.status !== 'queued' && msg.status !== 'retrying') return;
+  if (msg.method === 'deliveryorder.create') {
+    // The parcel may have moved, shipped or been cancelled since: a delivery order for a
+    // placement it has left is withdrawn rather than sent.
+    const wanted = await withShop(db, shopId, async (tx) => {
+      const now = await fulfillment.findByHoldRef(tx, shopId, msg.ref ?? '');
+      return !!now?.current && now.shipment.status === 'ready';
+    });
+    if (!wanted) {
+      await withShop(db, shopId, (tx) =>
+        tx
+          .update(qimenMessages)
+          .set({ status: 'cancelled', nextAttemptAt: null, updatedAt: sql`now()` })
+          .where(
+            and(
+              eq(qimenMessages.shopId, shopId),
+              eq(qimenMessages.id, messageId),
+              eq(qimenMessages.attempts, attempt),
+              inArray(qimenMessages.status, ['queued', 'retrying']),
+            ),
+          ),
+      );
+      return;
+    }
+  }
   const partner = await withShop(db, shopId, (tx) => loadPartner(tx, shopId, msg.partnerId));
 
   let body = msg.requestBody;

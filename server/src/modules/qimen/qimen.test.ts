@@ -5,6 +5,7 @@ import { createProduct, payOnTestPay, shopperWithAddress } from '../../../test/c
 import { withShop } from '../../kernel/db/tenant.js';
 import { startWmsSimulator, type WmsSimulator } from '../../tools/wms-simulator.js';
 import { fulfillment } from '../fulfillment/index.js';
+import { inventory } from '../inventory/index.js';
 import { outboundPolicy } from './outbound.js';
 import {
   buildRequest,
@@ -552,6 +553,138 @@ describe('Qimen outbound: delivery orders to the WMS', () => {
       const cancel = sim.received.find((c) => c.method === 'order.cancel');
       expect(cancel?.verified).toBe(true);
       expect(cancel?.answer.flag).toBe('success');
+    } finally {
+      Object.assign(outboundPolicy, saved);
+      sim.setAvailable(true);
+    }
+  });
+});
+
+describe('Qimen outbound: re-routing to and from a WMS warehouse', () => {
+  it('a ready parcel moved to a store is cancelled at the WMS; moved back, the WMS gets a new delivery order whose confirm ships it', async () => {
+    const before = await stockAt(skuA);
+    const orderId = await placePaidOrder(skuA, 1);
+    const shipment = await shipmentOf(orderId);
+    expect(shipment.locationId).toBe(cloud.id);
+    expect(sim.orders.get(shipment.id)?.status).toBe('accepted');
+
+    const store = await owner.client.post(`/api/shops/${owner.shopId}/locations`, {
+      name: '西湖门店',
+      kind: 'store',
+      code: 'ST-WEST',
+      province: '浙江省',
+      city: '杭州市',
+      district: '西湖区',
+      address: '文三路 1 号',
+      canShip: true,
+    });
+    expect(store.status, JSON.stringify(store.body)).toBe(201);
+    await withShop(p.db, owner.shopId, (tx) =>
+      inventory.setStock(
+        tx,
+        owner.shopId,
+        skuA,
+        5,
+        { type: 'test', id: `store-${orderId}` },
+        { locationId: store.body.id },
+      ),
+    );
+    const cancelsBefore = sim.received.filter((c) => c.method === 'order.cancel').length;
+
+    // Away to the store: the WMS is told to cancel the delivery order it holds.
+    const away = await owner.client.post(`/api/shops/${owner.shopId}/shipments/${shipment.id}/reassign`, {
+      locationId: store.body.id,
+      reason: '门店发货',
+    });
+    expect(away.status, JSON.stringify(away.body)).toBe(200);
+    await p.settle();
+    expect(sim.orders.get(shipment.id)!.status).toBe('cancelled');
+    const cancels = sim.received.filter((c) => c.method === 'order.cancel');
+    expect(cancels.length).toBe(cancelsBefore + 1);
+    expect(cancels.at(-1)!.body).toContain(`<orderCode>${shipment.id}</orderCode>`);
+    expect(cancels.at(-1)!.verified).toBe(true);
+
+    // Back to WH-CLOUD: a new delivery order, with a code the WMS tells apart from the cancelled one.
+    const back = await owner.client.post(`/api/shops/${owner.shopId}/shipments/${shipment.id}/reassign`, {
+      locationId: cloud.id,
+    });
+    expect(back.status, JSON.stringify(back.body)).toBe(200);
+    await p.settle();
+    const code = `${shipment.id}.2`;
+    const again = sim.orders.get(code);
+    expect(again, 'the WMS got a second delivery order').toBeDefined();
+    expect(again!.status).toBe('accepted');
+    expect(again!.lines).toEqual([{ itemCode: CODE_A, planQty: 1 }]);
+    expect(again!.warehouseCode).toBe('WH-CLOUD');
+    const creates = await owner.client.get(
+      `/api/shops/${owner.shopId}/qimen/messages?direction=out&method=deliveryorder.create`,
+    );
+    const mine = creates.body.items.filter((m: { ref: string }) => m.ref.startsWith(shipment.id));
+    expect(mine.map((m: { ref: string; status: string }) => [m.ref, m.status]).sort()).toEqual([
+      [shipment.id, 'sent'],
+      [code, 'sent'],
+    ]);
+    expect(await stockAt(skuA)).toEqual({ onHand: before.onHand, reserved: before.reserved + 1 });
+
+    // A confirm of the cancelled delivery order is refused and changes nothing.
+    const stale = await call('deliveryorder.confirm', {
+      deliveryOrder: {
+        deliveryOrderCode: shipment.id,
+        warehouseCode: 'WH-CLOUD',
+        orderType: 'JYCK',
+        status: 'DELIVERED',
+        outBizCode: `STALE-${shipment.id}`,
+        confirmType: '0',
+      },
+      packages: { package: { logisticsCode: 'SF', expressCode: 'SF1234567890' } },
+    });
+    expect(stale.flag).toBe('failure');
+    expect(stale.code).toBe('15');
+    expect(stale.message).toContain(shipment.id);
+    expect((await shipmentOf(orderId)).status).toBe('ready');
+
+    // The WMS confirms the new one: the parcel ships from WH-CLOUD, stock leaves once.
+    const confirmed = await sim.confirm(code);
+    expect(confirmed.flag, confirmed.message).toBe('success');
+    await p.settle();
+    const shipped = await shipmentOf(orderId);
+    expect(shipped.status).toBe('shipped');
+    expect(shipped.locationId).toBe(cloud.id);
+    expect(shipped.trackingNo).toBe(again!.trackingNo);
+    const order = await owner.client.get(`/api/shops/${owner.shopId}/orders/${orderId}`);
+    expect(order.body.status).toBe('shipped');
+    expect(await stockAt(skuA)).toEqual({ onHand: before.onHand - 1, reserved: before.reserved });
+    expect(await stockAt(skuA, store.body.id)).toEqual({ onHand: 5, reserved: 0 });
+  });
+
+  it('a delivery order still waiting for a retry when the parcel ships by hand is withdrawn, not sent', async () => {
+    const saved = { ...outboundPolicy, delaysMs: [...outboundPolicy.delaysMs] };
+    Object.assign(outboundPolicy, { delaysMs: [60_000] });
+    sim.setAvailable(false);
+    try {
+      const orderId = await placePaidOrder(skuB, 1);
+      const shipment = await shipmentOf(orderId);
+      const list = await owner.client.get(`/api/shops/${owner.shopId}/qimen/messages?direction=out`);
+      const create = list.body.items.find(
+        (m: { ref: string; method: string }) => m.ref === shipment.id && m.method === 'deliveryorder.create',
+      );
+      expect(create.status).toBe('retrying');
+      // The merchant ships it from the workbench meanwhile (no event withdraws the message).
+      await withShop(p.db, owner.shopId, (tx) =>
+        fulfillment.confirmShipped(
+          tx,
+          owner.shopId,
+          shipment.id,
+          { carrier: '顺丰速运', trackingNo: 'SF9876543210' },
+          { type: 'test', id: shipment.id },
+        ),
+      );
+      sim.setAvailable(true);
+      await p.db.$client.query(`update jobs set run_at = now() where name = 'qimen.send' and status = 'queued'`);
+      await p.settle();
+      const after = await owner.client.get(`/api/shops/${owner.shopId}/qimen/messages/${create.id}`);
+      expect(after.body.status).toBe('cancelled');
+      expect(sim.orders.has(shipment.id)).toBe(false);
     } finally {
       Object.assign(outboundPolicy, saved);
       sim.setAvailable(true);
