@@ -13,6 +13,7 @@ import { AftersaleRequestPage } from './pages/AftersaleRequestPage';
 import { CartPage } from './pages/CartPage';
 import { CategoriesPage } from './pages/CategoriesPage';
 import { CheckoutPage } from './pages/CheckoutPage';
+import { FavouritesPage } from './pages/FavouritesPage';
 import { FlashSalePage } from './pages/FlashSalePage';
 import { FollowsPage } from './pages/FollowsPage';
 import { HomePage } from './pages/HomePage';
@@ -49,6 +50,7 @@ export function MobileApp() {
         <Route path="/orders/:shopId/:orderId" element={signedIn(<OrderDetailPage />)} />
         <Route path="/orders/:shopId/:orderId/aftersales" element={signedIn(<AftersaleRequestPage />)} />
         <Route path="/follows" element={signedIn(<FollowsPage />)} />
+        <Route path="/favourites" element={signedIn(<FavouritesPage />)} />
         <Route path="/aftersales" element={signedIn(<AftersalesPage />)} />
         <Route path="/aftersales/:shopId/:caseId" element={signedIn(<AftersaleDetailPage />)} />
         <Route path="*" element={<Navigate to="/" replace />} />

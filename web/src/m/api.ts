@@ -385,3 +385,70 @@ export function useFollows() {
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
 }
+
+// ---- product favourites (收藏)
+
+export type FavouriteState = ResponseOf<'/api/storefront/shops/{shopId}/products/{productId}/favourite', 'get'>;
+export type Favourite = ResponseOf<'/api/me/favourites', 'get'>['items'][number];
+
+export const favouriteKeys = {
+  state: (shopId: string, productId: string) => ['m', 'favourite', shopId, productId] as const,
+  mine: ['m', 'favourites'] as const,
+};
+
+/** Whether the shopper has favourited the product (false when signed out), and how many have. */
+export function useFavourite(shopId: string, productId: string) {
+  return useQuery({
+    queryKey: favouriteKeys.state(shopId, productId),
+    queryFn: () =>
+      call(
+        api.GET('/api/storefront/shops/{shopId}/products/{productId}/favourite', {
+          params: { path: { shopId, productId } },
+        }),
+      ),
+    enabled: !!shopId && !!productId,
+  });
+}
+
+export function useSetFavourite() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ shopId, productId, favourite }: { shopId: string; productId: string; favourite: boolean }) => {
+      const params = { params: { path: { shopId, productId } } };
+      return call(
+        favourite
+          ? api.PUT('/api/storefront/shops/{shopId}/products/{productId}/favourite', params)
+          : api.DELETE('/api/storefront/shops/{shopId}/products/{productId}/favourite', params),
+      );
+    },
+    onSuccess: (state, { shopId, productId }) => {
+      qc.setQueryData(favouriteKeys.state(shopId, productId), state);
+      // A removed favourite leaves the list at once; the list is fetched again either way.
+      if (!state.favourited)
+        qc.setQueryData(
+          favouriteKeys.mine,
+          (old: InfiniteData<{ items: Favourite[]; nextCursor: string | null }> | undefined) =>
+            old
+              ? {
+                  ...old,
+                  pages: old.pages.map((pg) => ({
+                    ...pg,
+                    items: pg.items.filter((f) => f.shopId !== shopId || f.productId !== productId),
+                  })),
+                }
+              : old,
+        );
+      void qc.invalidateQueries({ queryKey: favouriteKeys.mine });
+    },
+  });
+}
+
+export function useFavourites() {
+  return useInfiniteQuery({
+    queryKey: favouriteKeys.mine,
+    initialPageParam: undefined as string | undefined,
+    queryFn: ({ pageParam }) => call(api.GET('/api/me/favourites', { params: { query: { cursor: pageParam } } })),
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+    staleTime: 0,
+  });
+}

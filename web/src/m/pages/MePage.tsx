@@ -17,6 +17,7 @@ import { accountIdentifier, accountLabel, useLogout, useMe } from '../../shared/
 import { LoadFailed, Loading } from '../components';
 import { kindKey, useT } from '../i18n';
 import { chooseLanguage, LanguageToggle } from '../LanguageToggle';
+import { StoreIcon } from './ProductPage';
 
 export function MePage() {
   const t = useT();
@@ -77,7 +78,10 @@ export function MePage() {
           <List.Item prefix={<EnvironmentOutline />} onClick={() => navigate('/addresses')} data-testid="me-addresses">
             {t('me.addresses')}
           </List.Item>
-          <List.Item prefix={<HeartOutline />} onClick={() => navigate('/follows')}>
+          <List.Item prefix={<HeartOutline />} onClick={() => navigate('/favourites')} data-testid="me-favourites">
+            {t('me.favourites')}
+          </List.Item>
+          <List.Item prefix={<StoreIcon />} onClick={() => navigate('/follows')}>
             {t('me.follows')}
           </List.Item>
         </List>

@@ -1,9 +1,19 @@
 import { Badge, ImageViewer, Popup, Stepper, Swiper, Toast } from 'antd-mobile';
-import { CloseOutline, LeftOutline, RightOutline, ShopbagOutline } from 'antd-mobile-icons';
+import { CloseOutline, HeartFill, HeartOutline, LeftOutline, RightOutline, ShopbagOutline } from 'antd-mobile-icons';
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { useLocale } from '../../i18n/react';
-import { cartCount, useCart, useProduct, useSetCartQuantity, useShopSummary, type Product, type Sku } from '../api';
+import {
+  cartCount,
+  useCart,
+  useFavourite,
+  useProduct,
+  useSetCartQuantity,
+  useSetFavourite,
+  useShopSummary,
+  type Product,
+  type Sku,
+} from '../api';
 import { PlacedProducts, placementOrigin, RECOMMENDATION, sendAddToCart, useProductPlacements } from '../Placements';
 import { FlashSaleBanner } from './FlashSalePage';
 import { Img, LoadFailed, Loading, Price, toastError, useBack, useSignedIn } from '../components';
@@ -12,6 +22,7 @@ import { useT } from '../i18n';
 import { checkoutPath } from './CheckoutPage';
 import { rememberStoreVisit, StoreBanner, useStoreProduct, withStoreStock } from './StorePickup';
 import { track } from '../beacon';
+import './favourites.css';
 
 type Spec = Record<string, string>;
 type PickerMode = 'select' | 'cart' | 'buy';
@@ -276,6 +287,7 @@ export function ProductPage() {
           <StoreIcon />
           <span>{t('product.shopShort')}</span>
         </Link>
+        <FavouriteButton shopId={shopId} productId={productId} />
         <Link to="/cart" className="qd-pd-bar-icon" data-testid="pd-cart">
           <Badge
             content={count > 0 ? (count > 99 ? '99+' : count) : null}
@@ -413,6 +425,40 @@ export function ProductPage() {
         </div>
       </Popup>
     </div>
+  );
+}
+
+/** 收藏: a heart in the bottom bar; signed-out shoppers are sent to sign in first. */
+function FavouriteButton({ shopId, productId }: { shopId: string; productId: string }) {
+  const t = useT();
+  const state = useFavourite(shopId, productId);
+  const setFavourite = useSetFavourite();
+  const signedIn = useSignedIn();
+  const on = !!state.data?.favourited;
+  return (
+    <button
+      type="button"
+      className={`qd-pd-bar-icon qd-fav-btn${on ? ' qd-fav-on' : ''}`}
+      aria-pressed={on}
+      data-testid="pd-favourite"
+      disabled={setFavourite.isPending}
+      onClick={() => {
+        if (!signedIn()) return;
+        setFavourite.mutate(
+          { shopId, productId, favourite: !on },
+          {
+            onSuccess: (next) => {
+              if (next.favourited) track('favourite', shopId, { productId });
+              Toast.show({ content: t(next.favourited ? 'favourites.added' : 'favourites.removed') });
+            },
+            onError: toastError,
+          },
+        );
+      }}
+    >
+      {on ? <HeartFill /> : <HeartOutline />}
+      <span>{t(on ? 'favourites.on' : 'favourites.off')}</span>
+    </button>
   );
 }
 
