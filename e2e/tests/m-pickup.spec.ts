@@ -115,6 +115,7 @@ test('a shopper picks up in a store: chooses it at checkout, pays, and the store
     await expect(page.getByTestId('pickup-code')).toHaveText(/^\d{4} \d{4}$/, { timeout: 30_000 });
     await expect(page.getByTestId('pickup-qr')).toBeVisible();
     await expect(page.getByTestId('pickup-card')).toContainText(STORE);
+    await expect(page.getByTestId('order-detail-status')).toContainText('待取货');
     code = ((await page.getByTestId('pickup-code').textContent()) ?? '').replace(/\s/g, '');
     orderUrl = page.url();
     await snap(page, 'm-03-pickup-code-zh');
@@ -248,6 +249,7 @@ test('scan to buy: a shelf code with a guide opens the store’s stock; the orde
   await expect(page.getByTestId('payment-confirmed')).toBeVisible({ timeout: 30_000 });
   await page.getByTestId('order-card').first().locator('.qd-line').first().click();
   await expect(page.getByTestId('pickup-code')).toHaveText(/^\d{4} \d{4}$/, { timeout: 30_000 });
+  await expect(page.getByTestId('order-detail-status')).toContainText('To collect');
   await snap(page, 'm-07-scan-order-en');
 
   // The store's and the guide's sales grew by what was paid.

@@ -61,7 +61,7 @@ function useCountdown(until: string | null) {
 function statusHint(order: OrderDetail, t: ReturnType<typeof useT>, noteText: (n: string | null) => string | null) {
   switch (order.status) {
     case 'paid':
-      return t('order.hint.paid');
+      return t(order.fulfilment === 'ship' ? 'order.hint.paid' : 'order.hint.toCollect');
     case 'shipped':
       return t('order.hint.shipped', { carrier: order.carrier ?? '', trackingNo: order.trackingNo ?? '' });
     case 'received':
@@ -117,7 +117,7 @@ export function OrderDetailPage() {
       <PageBar title={t('order.title')} back="/orders" />
       <div className={`qd-status-head qd-status-${o.status}`}>
         <div className="qd-status-title" data-testid="order-detail-status">
-          {t(orderStatusKey(o.status))}
+          {t(orderStatusKey(o.status, o.fulfilment))}
         </div>
         <div className="qd-status-sub">
           {o.status === 'pending_payment'

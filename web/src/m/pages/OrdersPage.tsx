@@ -11,7 +11,11 @@ import { StoreIcon } from './ProductPage';
 const TABS = ['all', 'pending_payment', 'paid', 'shipped', 'received'] as const;
 type Tab = (typeof TABS)[number];
 
-export const orderStatusKey = (s: OrderStatus): MKey => `order.status.${s}`;
+/** The status as the buyer reads it: a paid pickup or in-store order waits to be collected, not shipped. */
+export const orderStatusKey = (s: OrderStatus, fulfilment?: string): MKey =>
+  s === 'paid' && (fulfilment === 'pickup' || fulfilment === 'in_store')
+    ? 'order.status.toCollect'
+    : `order.status.${s}`;
 /** Statuses in which the buyer may still ask for after-sales. */
 export const aftersalesOpen = (s: OrderStatus) => s === 'paid' || s === 'shipped' || s === 'received';
 
@@ -133,7 +137,7 @@ function OrderCard({ order }: { order: Order }) {
           <RightOutline />
         </Link>
         <span className={`qd-order-status qd-order-status-${order.status}`} data-testid="order-status">
-          {t(orderStatusKey(order.status))}
+          {t(orderStatusKey(order.status, order.fulfilment))}
         </span>
       </div>
       <div role="link" onClick={() => navigate(to)}>
