@@ -26,6 +26,11 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Requests a minute per account (or client address when signed out); sign-in has its own lower limits. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(600),
+  /**
+   * Days the Qimen message log keeps a message (a recurring job deletes older ones). At least 7:
+   * the log also answers a WMS's retried confirms as duplicates for that long.
+   */
+  QIMEN_LOG_RETENTION_DAYS: z.coerce.number().int().min(7).max(3650).default(30),
   /** Where this server is reached from outside (payment notifications, links); default http://127.0.0.1:PORT. */
   PUBLIC_URL: url(['http:', 'https:']).optional(),
   /** Secret for signing cookies; generated once into DATA_DIR when not given. */

@@ -908,6 +908,27 @@ export async function findByHoldRef(
   return { shipment: shipmentView(row, await locationsById(tx, shopId)), current: row.holdRef === ref };
 }
 
+/**
+ * Of these hold references, those that are still the current placement of a parcel not yet
+ * shipped, picked up or cancelled.
+ */
+export async function liveHoldRefs(tx: Executor, shopId: string, refs: string[]): Promise<Set<string>> {
+  const ids = [...new Set(refs.map((r) => r.replace(/\.\d{1,6}$/, '')))];
+  if (!ids.length) return new Set();
+  const rows = await tx
+    .select({ holdRef: shipments.holdRef })
+    .from(shipments)
+    .where(
+      and(
+        eq(shipments.shopId, shopId),
+        inArray(shipments.id, ids),
+        inArray(shipments.status, ['pending', 'pooled', 'ready']),
+      ),
+    );
+  const wanted = new Set(refs);
+  return new Set(rows.map((r) => r.holdRef).filter((r) => wanted.has(r)));
+}
+
 /** The order's routing decisions with their explanations, newest first. */
 export async function decisionsOf(tx: Executor, shopId: string, orderId: string): Promise<DecisionView[]> {
   const rows = await tx

@@ -1,9 +1,10 @@
-import { and, desc, eq, lt } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '../../kernel/db/pool.js';
+import type { Db, Tx } from '../../kernel/db/pool.js';
 import { withShop } from '../../kernel/db/tenant.js';
 import { notFound } from '../../kernel/http/errors.js';
 import { decodeCursor, toPage } from '../../kernel/http/pagination.js';
+import { fulfillment } from '../fulfillment/index.js';
 import { MESSAGE_STATUSES, qimenMessages, qimenPartners } from './schema.js';
 
 export const messageQuery = z.object({
@@ -107,4 +108,93 @@ export async function getMessage(db: Db, shopId: string, id: string) {
     if (!row) throw notFound('message');
     return detail(row.m, row.partnerName);
   });
+}
+
+// ---------------------------------------------------------------- retention
+
+/** How the purge works through the log: rows per batch (one short transaction each), batches per run. */
+export const purgePolicy = { batchSize: 500, maxBatchesPerRun: 400 };
+
+type Cursor = { createdAt: string; id: string };
+
+/** One batch of one shop's log: the next `batchSize` rows older than `cutoff` after `after`, those not kept deleted. */
+async function purgeBatch(
+  tx: Tx,
+  shopId: string,
+  cutoff: Date,
+  after: Cursor | null,
+  batchSize: number,
+): Promise<{ deleted: number; next: Cursor | null }> {
+  const rows = await tx
+    .select({
+      id: qimenMessages.id,
+      // As text: the keyset must compare microseconds, which a JS Date drops.
+      createdAt: sql<string>`${qimenMessages.createdAt}::text`,
+      direction: qimenMessages.direction,
+      method: qimenMessages.method,
+      status: qimenMessages.status,
+      ref: qimenMessages.ref,
+    })
+    .from(qimenMessages)
+    .where(
+      and(
+        eq(qimenMessages.shopId, shopId),
+        lt(qimenMessages.createdAt, cutoff),
+        after
+          ? sql`(${qimenMessages.createdAt}, ${qimenMessages.id}) > (${after.createdAt}::timestamptz, ${after.id})`
+          : undefined,
+      ),
+    )
+    .orderBy(asc(qimenMessages.createdAt), asc(qimenMessages.id))
+    .limit(batchSize);
+  const isCreate = (r: (typeof rows)[number]) =>
+    r.direction === 'out' && r.method === 'deliveryorder.create' && r.status !== 'cancelled' && !!r.ref;
+  const live = await fulfillment.liveHoldRefs(
+    tx,
+    shopId,
+    rows.filter(isCreate).map((r) => r.ref!),
+  );
+  const kept = (r: (typeof rows)[number]) =>
+    (r.direction === 'out' && ['queued', 'retrying', 'dead'].includes(r.status)) || (isCreate(r) && live.has(r.ref!));
+  const doomed = rows.filter((r) => !kept(r)).map((r) => r.id);
+  if (doomed.length) {
+    await tx.delete(qimenMessages).where(and(eq(qimenMessages.shopId, shopId), inArray(qimenMessages.id, doomed)));
+  }
+  const last = rows.at(-1);
+  return {
+    deleted: doomed.length,
+    next: rows.length === batchSize && last ? { createdAt: last.createdAt, id: last.id } : null,
+  };
+}
+
+/**
+ * Deletes messages older than `retentionDays`, shop by shop and in batches (each its own short
+ * transaction, walking the shop's `(shop_id, created_at, id)` index), so a big log is never
+ * locked for long; a run stops after `maxBatchesPerRun` batches and the next run goes on. Kept
+ * whatever their age: outbound messages still to be sent (`queued`, `retrying`) or waiting for
+ * someone to resend them (`dead`), and a `deliveryorder.create` whose parcel still waits at that
+ * placement (a later cancel must find it to tell the WMS). Returns how many rows were deleted.
+ */
+export async function purgeMessages(
+  db: Db,
+  retentionDays: number,
+  policy: { batchSize: number; maxBatchesPerRun: number } = purgePolicy,
+): Promise<number> {
+  const cutoff = new Date(Date.now() - retentionDays * 86_400_000);
+  const shops = await db.selectDistinct({ shopId: qimenPartners.shopId }).from(qimenPartners);
+  let deleted = 0;
+  let batches = 0;
+  for (const { shopId } of shops) {
+    let after: Cursor | null = null;
+    do {
+      if (batches++ >= policy.maxBatchesPerRun) return deleted;
+      const cursor: Cursor | null = after;
+      const step: { deleted: number; next: Cursor | null } = await withShop(db, shopId, (tx) =>
+        purgeBatch(tx, shopId, cutoff, cursor, policy.batchSize),
+      );
+      deleted += step.deleted;
+      after = step.next;
+    } while (after);
+  }
+  return deleted;
 }

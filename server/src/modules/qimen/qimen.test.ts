@@ -6,6 +6,9 @@ import { withShop } from '../../kernel/db/tenant.js';
 import { startWmsSimulator, type WmsSimulator } from '../../tools/wms-simulator.js';
 import { fulfillment } from '../fulfillment/index.js';
 import { inventory } from '../inventory/index.js';
+import { loadConfig } from '../../kernel/config.js';
+import { newId } from '../../kernel/ids.js';
+import { purgeMessages } from './log.js';
 import { outboundPolicy } from './outbound.js';
 import {
   buildRequest,
@@ -689,6 +692,110 @@ describe('Qimen outbound: re-routing to and from a WMS warehouse', () => {
       Object.assign(outboundPolicy, saved);
       sim.setAvailable(true);
     }
+  });
+});
+
+describe('Qimen message log retention', () => {
+  it('deletes messages older than the retention in batches, keeps recent and still-needed ones; a replay past it changes nothing', async () => {
+    const shopId = owner.shopId;
+    const q = (text: string, values: unknown[] = []) => p.db.$client.query(text, values);
+    const age = (id: string, days: number) =>
+      q(`update qimen_messages set created_at = now() - make_interval(days => $2) where shop_id = $1 and id = $3`, [
+        shopId,
+        days,
+        id,
+      ]);
+    const insert = async (
+      days: number,
+      row: { direction: 'in' | 'out'; method: string; status: string; ref?: string },
+    ) => {
+      const id = newId('qmm');
+      await q(
+        `insert into qimen_messages (shop_id, id, partner_id, direction, method, status, ref, out_biz_code, created_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, now() - make_interval(days => $9))`,
+        [shopId, id, partner.id, row.direction, row.method, row.status, row.ref ?? null, `OB-${id}`, days],
+      );
+      return id;
+    };
+    // A parcel still waiting at WH-CLOUD: its (old) delivery order must stay for a later cancel.
+    const waiting = await shipmentOf(await placePaidOrder(skuA, 1));
+    const ids = async (where: string, values: unknown[]) =>
+      (await q(`select id from qimen_messages where shop_id = $1 and ${where}`, [shopId, ...values])).rows.map(
+        (r: { id: string }) => r.id,
+      );
+    const [waitingCreate] = await ids(`method = 'deliveryorder.create' and ref = $2`, [waiting.id]);
+    expect(waitingCreate).toBeDefined();
+    await age(waitingCreate!, 40);
+    // Everything the earlier tests logged is old now.
+    await q(`update qimen_messages set created_at = now() - interval '40 days' where shop_id = $1 and id <> $2`, [
+      shopId,
+      waitingCreate,
+    ]);
+    const live = await ids(`direction = 'out' and status in ('queued', 'retrying', 'dead')`, []);
+
+    const doomed = [
+      await insert(31, { direction: 'in', method: 'stockchange.report', status: 'succeeded' }),
+      await insert(45, { direction: 'in', method: 'inventory.query', status: 'failed' }),
+      await insert(60, { direction: 'out', method: 'order.cancel', status: 'sent', ref: 'shp_gone' }),
+      await insert(60, { direction: 'out', method: 'deliveryorder.create', status: 'sent', ref: 'shp_gone' }),
+    ];
+    const kept = [
+      await insert(29, { direction: 'in', method: 'stockchange.report', status: 'succeeded' }),
+      await insert(1, { direction: 'out', method: 'deliveryorder.create', status: 'sent', ref: 'shp_recent' }),
+      await insert(90, { direction: 'out', method: 'deliveryorder.create', status: 'retrying', ref: 'shp_retry' }),
+      await insert(90, { direction: 'out', method: 'order.cancel', status: 'dead', ref: 'shp_dead' }),
+      waitingCreate!,
+    ];
+    const before = Number((await q(`select count(*) from qimen_messages where shop_id = $1`, [shopId])).rows[0].count);
+    const old = Number(
+      (
+        await q(`select count(*) from qimen_messages where shop_id = $1 and created_at < now() - interval '30 days'`, [
+          shopId,
+        ])
+      ).rows[0].count,
+    );
+    expect(old).toBeGreaterThan(30);
+
+    const deleted = await purgeMessages(p.db, 30, { batchSize: 3, maxBatchesPerRun: 1000 });
+    const left = async (list: string[]) => ids(`id = any($2)`, [list]);
+    expect(await left(doomed)).toEqual([]);
+    expect((await left(kept)).sort()).toEqual([...kept].sort());
+    const after = Number((await q(`select count(*) from qimen_messages where shop_id = $1`, [shopId])).rows[0].count);
+    expect(before - after).toBe(deleted);
+    // Only the kept ones are older than 30 days now.
+    expect((await ids(`created_at < now() - interval '30 days'`, [])).sort()).toEqual(
+      [kept[2]!, kept[3]!, waitingCreate!, ...live].sort(),
+    );
+    // A second run finds nothing more to delete; a run capped at one batch stops there.
+    expect(await purgeMessages(p.db, 30, { batchSize: 3, maxBatchesPerRun: 1000 })).toBe(0);
+    for (let i = 0; i < 5; i++) await insert(100, { direction: 'in', method: 'inventory.query', status: 'succeeded' });
+    expect(await purgeMessages(p.db, 30, { batchSize: 2, maxBatchesPerRun: 1 })).toBe(2);
+    expect(await purgeMessages(p.db, 30, { batchSize: 2, maxBatchesPerRun: 10 })).toBe(3);
+
+    // stockchange.report SC-1 is out of the log now: sent again, it is applied against the
+    // stock ledger (idempotent by the same reference) and changes nothing.
+    const stock = [await stockAt(skuA), await stockAt(skuB)];
+    const replay = await call('stockchange.report', {
+      items: {
+        item: [
+          { warehouseCode: 'WH-CLOUD', itemCode: CODE_A, quantity: '30', outBizCode: 'SC-1', inventoryType: 'ZP' },
+          { warehouseCode: 'WH-CLOUD', itemCode: CODE_B, quantity: '8', outBizCode: 'SC-1', inventoryType: 'ZP' },
+        ],
+      },
+    });
+    expect(replay.flag, replay.message).toBe('success');
+    expect([await stockAt(skuA), await stockAt(skuB)]).toEqual(stock);
+
+    // The waiting parcel's delivery order was kept: cancelling it still reaches the WMS.
+    await withShop(p.db, shopId, (tx) => fulfillment.cancelShipment(tx, shopId, waiting.id, { reason: 'test' }));
+    await p.settle();
+    expect(sim.orders.get(waiting.id)!.status).toBe('cancelled');
+  });
+
+  it('reads the retention from QIMEN_LOG_RETENTION_DAYS: 30 days unless set, never under 7', () => {
+    expect(loadConfig({}).QIMEN_LOG_RETENTION_DAYS).toBe(30);
+    expect(loadConfig({ QIMEN_LOG_RETENTION_DAYS: '90' }).QIMEN_LOG_RETENTION_DAYS).toBe(90);
+    expect(() => loadConfig({ QIMEN_LOG_RETENTION_DAYS: '3' })).toThrow(/QIMEN_LOG_RETENTION_DAYS/);
   });
 });
 
