@@ -21,6 +21,53 @@ export function FormAlert({ message }: { message: string | null | undefined }) {
   return <Alert type="error" showIcon title={message} style={{ marginBottom: 16 }} role="alert" />;
 }
 
+/**
+ * A modal around an antd form: OK submits, Cancel closes, and it opens clean each time (fields
+ * reset and `onAfterClose` — usually clearing the API's message — once it has closed).
+ */
+export function FormModal({
+  form,
+  open,
+  title,
+  okText,
+  pending,
+  onClose,
+  onOk,
+  onAfterClose,
+  children,
+}: {
+  form: FormInstance;
+  open: boolean;
+  title: ReactNode;
+  okText: ReactNode;
+  pending: boolean;
+  onClose: () => void;
+  onOk: () => void;
+  onAfterClose?: () => void;
+  children: ReactNode;
+}) {
+  const c = useCommonT();
+  return (
+    <Modal
+      title={title}
+      open={open}
+      onCancel={onClose}
+      onOk={onOk}
+      okText={okText}
+      cancelText={c('cancel')}
+      confirmLoading={pending}
+      destroyOnHidden
+      forceRender
+      afterClose={() => {
+        form.resetFields();
+        onAfterClose?.();
+      }}
+    >
+      {children}
+    </Modal>
+  );
+}
+
 export function LanguageSwitch({ dark = false }: { dark?: boolean }) {
   const locale = useLocale();
   const t = useCommonT();

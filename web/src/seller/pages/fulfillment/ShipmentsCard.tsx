@@ -8,7 +8,6 @@ import {
   Empty,
   Form,
   Input,
-  Modal,
   Select,
   Space,
   Table,
@@ -18,8 +17,7 @@ import {
 import { useState } from 'react';
 import { formatDateTime } from '../../../i18n/locale';
 import { useLocale } from '../../../i18n/react';
-import { FormAlert, showFormErrors } from '../../../shared/antd/components';
-import { useCommonT } from '../../../shared/antd/i18n';
+import { FormAlert, FormModal, showFormErrors } from '../../../shared/antd/components';
 import { type Order } from '../../commerce';
 import { useT } from '../../i18n';
 import { hasPermission, useCurrentShop } from '../../SellerLayout';
@@ -214,7 +212,6 @@ function ShipParcelModal({
   onClose: () => void;
 }) {
   const t = useT();
-  const c = useCommonT();
   const { message } = App.useApp();
   const shopId = useCurrentShop().shop.id;
   const [form] = Form.useForm<{ carrier: string; trackingNo: string }>();
@@ -236,20 +233,15 @@ function ShipParcelModal({
     );
   };
   return (
-    <Modal
+    <FormModal
+      form={form}
       title={shipment ? t('shp.shipTitle', { location: shipment.locationName }) : ''}
       open={!!shipment}
-      onCancel={onClose}
-      onOk={() => void submit()}
       okText={t('ship.submit')}
-      cancelText={c('cancel')}
-      confirmLoading={ship.isPending}
-      destroyOnHidden
-      forceRender
-      afterClose={() => {
-        form.resetFields();
-        setError(null);
-      }}
+      pending={ship.isPending}
+      onClose={onClose}
+      onOk={() => void submit()}
+      onAfterClose={() => setError(null)}
     >
       {shipment ? (
         <div style={{ marginBottom: 12 }}>
@@ -264,13 +256,12 @@ function ShipParcelModal({
       <Form form={form} layout="vertical" requiredMark={false} data-testid="parcel-ship-form">
         <CarrierFields testIdPrefix="parcel" />
       </Form>
-    </Modal>
+    </FormModal>
   );
 }
 
 function RerouteModal({ shipment, onClose }: { shipment: Shipment | null; onClose: () => void }) {
   const t = useT();
-  const c = useCommonT();
   const { message } = App.useApp();
   const shopId = useCurrentShop().shop.id;
   const locations = useLocationChoices(shopId, !!shipment);
@@ -299,20 +290,15 @@ function RerouteModal({ shipment, onClose }: { shipment: Shipment | null; onClos
     );
   };
   return (
-    <Modal
+    <FormModal
+      form={form}
       title={t('shp.rerouteTitle')}
       open={!!shipment}
-      onCancel={onClose}
-      onOk={() => void submit()}
       okText={t('shp.rerouteSubmit')}
-      cancelText={c('cancel')}
-      confirmLoading={reassign.isPending}
-      destroyOnHidden
-      forceRender
-      afterClose={() => {
-        form.resetFields();
-        setError(null);
-      }}
+      pending={reassign.isPending}
+      onClose={onClose}
+      onOk={() => void submit()}
+      onAfterClose={() => setError(null)}
     >
       <Alert type="info" showIcon message={t('shp.rerouteHint')} style={{ marginBottom: 12 }} />
       <FormAlert message={error} />
@@ -332,6 +318,6 @@ function RerouteModal({ shipment, onClose }: { shipment: Shipment | null; onClos
           <Input maxLength={200} data-testid="reroute-reason" />
         </Form.Item>
       </Form>
-    </Modal>
+    </FormModal>
   );
 }

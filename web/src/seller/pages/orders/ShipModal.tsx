@@ -1,9 +1,8 @@
-import { App, Descriptions, Form, Input, Modal, Select } from 'antd';
+import { App, Descriptions, Form, Input, Select } from 'antd';
 import { useState } from 'react';
 import { isApiError } from '../../../api/errors';
 import { useLocale } from '../../../i18n/react';
-import { FormAlert, showFormErrors } from '../../../shared/antd/components';
-import { useCommonT } from '../../../shared/antd/i18n';
+import { FormAlert, FormModal, showFormErrors } from '../../../shared/antd/components';
 import { CARRIERS, type OrderRow, useShip } from '../../commerce';
 import { useT } from '../../i18n';
 import { formatFen } from '../../money';
@@ -53,7 +52,6 @@ interface Values {
 /** Ship one order: carrier and tracking number, checked as the server checks them. */
 export function ShipModal({ shopId, order, onClose }: { shopId: string; order: OrderRow | null; onClose: () => void }) {
   const t = useT();
-  const c = useCommonT();
   const locale = useLocale();
   const [form] = Form.useForm<Values>();
   const ship = useShip(shopId);
@@ -80,20 +78,15 @@ export function ShipModal({ shopId, order, onClose }: { shopId: string; order: O
   };
 
   return (
-    <Modal
+    <FormModal
+      form={form}
       title={t('ship.title')}
       open={!!order}
-      onCancel={onClose}
-      onOk={() => void submit()}
       okText={t('ship.submit')}
-      cancelText={c('cancel')}
-      confirmLoading={ship.isPending}
-      destroyOnHidden
-      forceRender
-      afterClose={() => {
-        form.resetFields();
-        setError(null);
-      }}
+      pending={ship.isPending}
+      onClose={onClose}
+      onOk={() => void submit()}
+      onAfterClose={() => setError(null)}
     >
       {order ? (
         <Descriptions size="small" column={1} style={{ marginBottom: 12 }} className="qd-ship-summary">
@@ -111,6 +104,6 @@ export function ShipModal({ shopId, order, onClose }: { shopId: string; order: O
       <Form<Values> form={form} layout="vertical" requiredMark={false} data-testid="ship-form">
         <CarrierFields testIdPrefix="ship" />
       </Form>
-    </Modal>
+    </FormModal>
   );
 }

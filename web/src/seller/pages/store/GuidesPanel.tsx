@@ -1,8 +1,7 @@
 import { App, Button, Card, Form, Input, Modal, Select, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { errorMessage, isApiError } from '../../../api/errors';
-import { FormAlert, showFormErrors } from '../../../shared/antd/components';
-import { useCommonT } from '../../../shared/antd/i18n';
+import { FormAlert, FormModal, showFormErrors } from '../../../shared/antd/components';
 import { useUrlParams } from '../../components/useUrlParams';
 import { roleLabel, useT } from '../../i18n';
 import { useCurrentShop } from '../../SellerLayout';
@@ -104,7 +103,6 @@ export function GuidesPanel({ store, canManage }: { store: Store; canManage: boo
 
 function AddGuideModal({ store, open, onClose }: { store: Store; open: boolean; onClose: () => void }) {
   const t = useT();
-  const c = useCommonT();
   const { shop } = useCurrentShop();
   const staff = useStoreStaff(shop.id, store.id);
   const save = useSaveGuide(shop.id);
@@ -130,20 +128,15 @@ function AddGuideModal({ store, open, onClose }: { store: Store; open: boolean; 
     );
   };
   return (
-    <Modal
+    <FormModal
+      form={form}
       title={t('guides.add')}
       open={open}
-      onCancel={onClose}
-      onOk={() => void submit()}
       okText={t('guides.add')}
-      cancelText={c('cancel')}
-      confirmLoading={save.isPending}
-      destroyOnHidden
-      forceRender
-      afterClose={() => {
-        form.resetFields();
-        setError(null);
-      }}
+      pending={save.isPending}
+      onClose={onClose}
+      onOk={() => void submit()}
+      onAfterClose={() => setError(null)}
     >
       <FormAlert message={error} />
       <Form form={form} layout="vertical" requiredMark={false}>
@@ -169,7 +162,7 @@ function AddGuideModal({ store, open, onClose }: { store: Store; open: boolean; 
           />
         </Form.Item>
       </Form>
-    </Modal>
+    </FormModal>
   );
 }
 

@@ -1,10 +1,9 @@
-import { App, Button, Card, Form, Modal, Table, Typography } from 'antd';
+import { App, Button, Card, Form, Table, Typography } from 'antd';
 import { useState } from 'react';
 import { isApiError } from '../../../api/errors';
 import { formatShortDateTime } from '../../../i18n/locale';
 import { useLocale } from '../../../i18n/react';
-import { FormAlert, showFormErrors } from '../../../shared/antd/components';
-import { useCommonT } from '../../../shared/antd/i18n';
+import { FormAlert, FormModal, showFormErrors } from '../../../shared/antd/components';
 import { useT } from '../../i18n';
 import { useCurrentShop } from '../../SellerLayout';
 import { CarrierFields } from '../orders/ShipModal';
@@ -83,7 +82,6 @@ function ShipParcelModal({
   onClose: () => void;
 }) {
   const t = useT();
-  const c = useCommonT();
   const { shop } = useCurrentShop();
   const [form] = Form.useForm<{ carrier: string; trackingNo: string }>();
   const ship = useShipFromStore(shop.id, store.id);
@@ -108,25 +106,20 @@ function ShipParcelModal({
     );
   };
   return (
-    <Modal
+    <FormModal
+      form={form}
       title={t('ship.action')}
       open={!!parcel}
-      onCancel={onClose}
-      onOk={() => void submit()}
       okText={t('ship.action')}
-      cancelText={c('cancel')}
-      confirmLoading={ship.isPending}
-      destroyOnHidden
-      forceRender
-      afterClose={() => {
-        form.resetFields();
-        setError(null);
-      }}
+      pending={ship.isPending}
+      onClose={onClose}
+      onOk={() => void submit()}
+      onAfterClose={() => setError(null)}
     >
       <FormAlert message={error} />
       <Form form={form} layout="vertical" requiredMark={false}>
         <CarrierFields testIdPrefix="store-ship" />
       </Form>
-    </Modal>
+    </FormModal>
   );
 }
