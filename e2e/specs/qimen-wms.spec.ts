@@ -115,9 +115,18 @@ test('an order routed to the WMS-run warehouse is confirmed by the WMS simulator
     await row.getByTestId('qimen-partner-edit').click();
     const dialog = await openDialog(page);
     await dialog.getByTestId('qimen-form-endpoint').fill(endpoint);
+    // The call limit: left empty it is asked for in place; a whole number is kept.
+    const calls = dialog.getByTestId('qimen-form-calls');
+    await expect(calls).toHaveValue('6000');
+    await calls.fill('');
+    await page.getByTestId('qimen-partner-save').click();
+    await expect(dialog.getByText('请填写 1 到 10,000,000 之间的整数')).toBeVisible();
+    await calls.fill('12000');
+    await expect(dialog.getByText('次/分钟')).toBeVisible();
     await shot(page, 'qimen-partner-edit');
     await page.getByTestId('qimen-partner-save').click();
     await expect(row).toContainText(endpoint);
+    await expect(row.getByTestId('qimen-partner-calls')).toHaveText('12,000 次/分钟');
     await shot(page, 'qimen-partners');
   });
 
@@ -215,7 +224,15 @@ test('an order routed to the WMS-run warehouse is confirmed by the WMS simulator
     await shot(page, 'qimen-messages-en');
     await page.goto(`/seller/shops/${shopId}/qimen-partners`);
     await expect(page.getByText('Gateway address (partners call)')).toBeVisible();
+    const row = page.getByTestId(`qimen-partner-${APP_KEY}`);
+    await expect(row.getByTestId('qimen-partner-calls')).toHaveText('12,000 a minute');
     await shot(page, 'qimen-partners-en');
+    await row.getByTestId('qimen-partner-edit').click();
+    const dialog = await openDialog(page);
+    await expect(dialog.getByText('Call limit', { exact: true })).toBeVisible();
+    await expect(dialog.getByTestId('qimen-form-calls')).toHaveValue('12000');
+    await shot(page, 'qimen-partner-edit-en');
+    await page.keyboard.press('Escape');
   });
 
   await owner.dispose();

@@ -10242,7 +10242,7 @@ export interface paths {
         put?: never;
         /**
          * Qimen (奇门) router: signed calls from WMS / ERP / POS partners
-         * @description System parameters in the query string (method, app_key, customerId, format, timestamp, v, sign_method, sign); the document is the raw XML (`<request>`) or JSON body. Always answers 200 with a Qimen envelope: flag success|failure, code, message.
+         * @description System parameters in the query string (method, app_key, customerId, format, timestamp, v, sign_method, sign); the document is the raw XML (`<request>`) or JSON body. Always answers 200 with a Qimen envelope: flag success|failure, code, message. A partner over its calls a minute gets code 7 (App Call Limited) with sub_code accesscontrol.limited-by-app-access-count.
          */
         post: {
             parameters: {
@@ -10304,6 +10304,7 @@ export interface paths {
                                 secretAtEndOnly: boolean;
                                 endpointUrl: string | null;
                                 active: boolean;
+                                callsPerMinute: number;
                                 locationIds: string[];
                                 secretHint: string;
                                 secretRotatedAt: string;
@@ -10342,6 +10343,8 @@ export interface paths {
                         endpointUrl?: string | null;
                         /** @default true */
                         active?: boolean;
+                        /** @default 6000 */
+                        callsPerMinute?: number;
                         /** @default [] */
                         locationIds?: string[];
                     };
@@ -10365,6 +10368,7 @@ export interface paths {
                                 secretAtEndOnly: boolean;
                                 endpointUrl: string | null;
                                 active: boolean;
+                                callsPerMinute: number;
                                 locationIds: string[];
                                 secretHint: string;
                                 secretRotatedAt: string;
@@ -10418,6 +10422,7 @@ export interface paths {
                             secretAtEndOnly: boolean;
                             endpointUrl: string | null;
                             active: boolean;
+                            callsPerMinute: number;
                             locationIds: string[];
                             secretHint: string;
                             secretRotatedAt: string;
@@ -10454,6 +10459,8 @@ export interface paths {
                         endpointUrl?: string | null;
                         /** @default true */
                         active?: boolean;
+                        /** @default 6000 */
+                        callsPerMinute?: number;
                         /** @default [] */
                         locationIds?: string[];
                     };
@@ -10476,6 +10483,7 @@ export interface paths {
                             secretAtEndOnly: boolean;
                             endpointUrl: string | null;
                             active: boolean;
+                            callsPerMinute: number;
                             locationIds: string[];
                             secretHint: string;
                             secretRotatedAt: string;
@@ -10531,6 +10539,7 @@ export interface paths {
                                 secretAtEndOnly: boolean;
                                 endpointUrl: string | null;
                                 active: boolean;
+                                callsPerMinute: number;
                                 locationIds: string[];
                                 secretHint: string;
                                 secretRotatedAt: string;

@@ -10,6 +10,7 @@ import { inventory } from '../inventory/index.js';
 import { partnerByAppKey, partnerLocationIds, type PartnerRow } from './partners.js';
 import {
   BodyError,
+  CALL_LIMITED_SUB_CODE,
   type Doc,
   type Envelope,
   failure,
@@ -59,6 +60,14 @@ defineMessages({
     'en-US': 'Method not supported: {method}',
   },
   'qimen.refused': { 'zh-CN': '单据被拒绝：{reason}', 'en-US': 'Document refused: {reason}' },
+  'qimen.call_limited': {
+    'zh-CN': '调用频率超限：该 AppKey 每分钟最多调用 {limit} 次，请 {seconds} 秒后重试',
+    'en-US': 'App Call Limited: this app key may make {limit} calls a minute; retry in {seconds} s',
+  },
+  'qimen.call_limited.sub': {
+    'zh-CN': '限制将在 {seconds} 秒后解除',
+    'en-US': 'This ban will last for {seconds} more seconds',
+  },
   'qimen.internal': { 'zh-CN': '服务暂不可用，请稍后重试', 'en-US': 'Service unavailable; retry later' },
   'qimen.reason.unknown_warehouse': {
     'zh-CN': '仓库编码不存在或不由该伙伴管理',
@@ -514,6 +523,17 @@ export interface InboundRequest {
   now?: number;
 }
 
+/** How the router keeps a flooding partner from loading the database (the route supplies it). */
+export interface InboundLimits {
+  /**
+   * Counts a call whose signature, timestamp and customerId were verified against the partner's
+   * `callsPerMinute`: null to go on, or how long until the partner may call again.
+   */
+  admit(partner: PartnerRow): Promise<{ retryAfterSeconds: number } | null>;
+  /** Whether to log a failed authentication of a known partner (bounded, so junk cannot fill the log). */
+  logAuthFailure?(partner: PartnerRow): Promise<boolean>;
+}
+
 export interface InboundAnswer {
   format: Format;
   envelope: Envelope;
@@ -573,6 +593,7 @@ export async function handleInbound(
   db: Db,
   req: InboundRequest,
   log: { error(obj: unknown, msg: string): void } = console,
+  limits?: InboundLimits,
 ): Promise<InboundAnswer> {
   const format: Format = req.query.format === 'json' ? 'json' : 'xml';
   const answer = (envelope: Envelope): InboundAnswer => ({
@@ -583,8 +604,9 @@ export async function handleInbound(
   const method = shortMethod(req.query.method ?? '');
   let partner: PartnerRow | null = null;
   const bodyText = req.body.toString('utf8');
+  let quiet = false;
   const logFailure = async (f: QimenFailure, env: Envelope, outBizCode: string | null) => {
-    if (!partner) return;
+    if (!partner || quiet) return;
     const body = serialize(env, format, 'response');
     await withShop(db, partner.shopId, (tx) =>
       tx.insert(qimenMessages).values({
@@ -611,7 +633,23 @@ export async function handleInbound(
       throw invalid('format', 'qimen.reason.format');
     }
     partner = req.query.app_key ? await partnerByAppKey(db, req.query.app_key) : null;
-    authenticate(partner, req);
+    try {
+      authenticate(partner, req);
+    } catch (e) {
+      // Past the bound: answered, not logged.
+      if (partner && limits?.logAuthFailure) quiet = !(await limits.logAuthFailure(partner));
+      throw e;
+    }
+    // Counted only once the call is proven to be the partner's: unsigned junk cannot spend its budget.
+    const limited = limits ? await limits.admit(partner!) : null;
+    if (limited) {
+      const params = { limit: partner!.callsPerMinute, seconds: limited.retryAfterSeconds };
+      return answer({
+        ...failure(QIMEN_CODES.callLimited, translate('qimen.call_limited', req.locale, params)),
+        sub_code: CALL_LIMITED_SUB_CODE,
+        sub_msg: translate('qimen.call_limited.sub', req.locale, params),
+      });
+    }
     if (!method) throw missing('method');
     const handler = HANDLERS[method];
     if (!handler) throw new QimenFailure(QIMEN_CODES.unsupportedMethod, 'qimen.method_unsupported', { method });

@@ -41,6 +41,9 @@ const endpointUrl = z
   .max(500)
   .regex(/^https?:\/\/[^\s]+$/, 'format.endpoint_url');
 
+/** A partner's router calls a minute unless set: 100 a second, far above what a WMS sends. */
+export const DEFAULT_CALLS_PER_MINUTE = 6000;
+
 export const partnerInput = z.object({
   name: z.string().trim().min(1).max(60),
   /** Left out: one is generated. */
@@ -50,6 +53,8 @@ export const partnerInput = z.object({
   secretAtEndOnly: z.boolean().default(false),
   endpointUrl: endpointUrl.nullable().default(null),
   active: z.boolean().default(true),
+  /** Router calls a minute allowed to this partner's app key; beyond it the router answers code 7. */
+  callsPerMinute: z.number().int().min(1).max(10_000_000).default(DEFAULT_CALLS_PER_MINUTE),
   /** The warehouses this partner runs (locations of the shop). */
   locationIds: z.array(z.string().min(1).max(64)).max(50).default([]),
 });
@@ -65,6 +70,7 @@ export const partnerView = z.object({
   secretAtEndOnly: z.boolean(),
   endpointUrl: z.string().nullable(),
   active: z.boolean(),
+  callsPerMinute: z.number().int(),
   locationIds: z.array(z.string()),
   /** The secret's last four characters, to tell secrets apart; the secret itself is shown only once. */
   secretHint: z.string(),
@@ -82,6 +88,7 @@ const toView = (p: PartnerRow, locationIds: string[]): PartnerView => ({
   secretAtEndOnly: p.secretAtEndOnly,
   endpointUrl: p.endpointUrl,
   active: p.active,
+  callsPerMinute: p.callsPerMinute,
   locationIds,
   secretHint: `…${p.secret.slice(-4)}`,
   secretRotatedAt: p.secretRotatedAt.toISOString(),
@@ -172,6 +179,7 @@ export async function createPartner(
           secretAtEndOnly: input.secretAtEndOnly,
           endpointUrl: input.endpointUrl,
           active: input.active,
+          callsPerMinute: input.callsPerMinute,
         })
         .returning();
       await linkLocations(tx, shopId, id, input.locationIds);
@@ -209,6 +217,7 @@ export async function updatePartner(db: Db, shopId: string, id: string, raw: z.i
         secretAtEndOnly: input.secretAtEndOnly,
         endpointUrl: input.endpointUrl,
         active: input.active,
+        callsPerMinute: input.callsPerMinute,
         updatedAt: sql`now()`,
       })
       .where(and(eq(qimenPartners.shopId, shopId), eq(qimenPartners.id, id)))

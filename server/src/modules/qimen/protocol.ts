@@ -26,6 +26,8 @@ export interface SignOptions {
  * - `22` the method is not supported
  * - `15` the document was understood but refused (e.g. stock would fall below what is reserved)
  * - `10` an unexpected error on our side; retry later
+ * - `7` App Call Limited: the app key made more calls this minute than its partner may (with
+ *   `sub_code` `accesscontrol.limited-by-app-access-count` and when to retry); nothing was done
  */
 export const QIMEN_CODES = {
   badSignature: '25',
@@ -33,7 +35,11 @@ export const QIMEN_CODES = {
   unsupportedMethod: '22',
   refused: '15',
   unavailable: '10',
+  callLimited: '7',
 } as const;
+
+/** TOP's sub_code for an app key over its call limit. */
+export const CALL_LIMITED_SUB_CODE = 'accesscontrol.limited-by-app-access-count';
 
 export const TIMESTAMP_WINDOW_MS = 5 * 60_000;
 const GMT8_MS = 8 * 3600_000;

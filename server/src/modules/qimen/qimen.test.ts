@@ -10,6 +10,7 @@ import { loadConfig } from '../../kernel/config.js';
 import { newId } from '../../kernel/ids.js';
 import { purgeMessages } from './log.js';
 import { outboundPolicy } from './outbound.js';
+import { AUTH_FAILURES_LOGGED_PER_MINUTE } from './routes.js';
 import {
   buildRequest,
   canonicalParams,
@@ -796,6 +797,120 @@ describe('Qimen message log retention', () => {
     expect(loadConfig({}).QIMEN_LOG_RETENTION_DAYS).toBe(30);
     expect(loadConfig({ QIMEN_LOG_RETENTION_DAYS: '90' }).QIMEN_LOG_RETENTION_DAYS).toBe(90);
     expect(() => loadConfig({ QIMEN_LOG_RETENTION_DAYS: '3' })).toThrow(/QIMEN_LOG_RETENTION_DAYS/);
+  });
+});
+
+describe('Qimen router: calls a minute per app key', () => {
+  async function limitedPartner(callsPerMinute: number) {
+    const created = await owner.client.post(`/api/shops/${owner.shopId}/qimen/partners`, {
+      name: `限流 ${callsPerMinute}`,
+      customerId: 'TEST-OWNER',
+      callsPerMinute,
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect(created.body.partner.callsPerMinute).toBe(callsPerMinute);
+    return {
+      id: created.body.partner.id as string,
+      appKey: created.body.partner.appKey as string,
+      secret: created.body.secret as string,
+    };
+  }
+  const query = { criteriaList: { criteria: { warehouseCode: 'WH-CLOUD', itemCode: CODE_A } } };
+  const logged = async (partnerId: string) =>
+    Number(
+      (
+        await p.db.$client.query(`select count(*) from qimen_messages where shop_id = $1 and partner_id = $2`, [
+          owner.shopId,
+          partnerId,
+        ])
+      ).rows[0].count,
+    );
+
+  it('beyond its limit a partner gets code 7 (App Call Limited) in the envelope, and nothing is done or logged', async () => {
+    const lim = await limitedPartner(3);
+    const as = { appKey: lim.appKey, secret: lim.secret };
+    for (let i = 0; i < 3; i++) expect((await call('inventory.query', query, as)).flag).toBe('success');
+    const before = await stockAt(skuA);
+    const logs = await logged(lim.id);
+    const over = await call(
+      'stockchange.report',
+      { items: { item: { warehouseCode: 'WH-CLOUD', itemCode: CODE_A, quantity: '7', outBizCode: 'SC-LIMIT' } } },
+      as,
+    );
+    expect(over.status).toBe(200);
+    expect(over.flag).toBe('failure');
+    expect(over.code).toBe('7');
+    expect(over.raw).toContain('<sub_code>accesscontrol.limited-by-app-access-count</sub_code>');
+    expect(over.message).toContain('3');
+    expect(Number(String(over.message).match(/(\d+) 秒/)?.[1])).toBeGreaterThan(0);
+    expect(await stockAt(skuA)).toEqual(before);
+    expect(await logged(lim.id)).toBe(logs);
+    // JSON answers carry it too, in English when asked.
+    const res = await p.app.inject({
+      method: 'POST',
+      url: `/router/qimen/service?${new URLSearchParams(
+        buildRequest({
+          method: 'inventory.query',
+          appKey: lim.appKey,
+          customerId: 'TEST-OWNER',
+          secret: lim.secret,
+          sign: { method: 'md5' },
+          doc: query,
+          format: 'json',
+        }).query,
+      ).toString()}`,
+      headers: { 'content-type': 'application/json', 'accept-language': 'en-US' },
+      payload: JSON.stringify(query),
+    });
+    expect(res.statusCode).toBe(200);
+    const json = JSON.parse(res.body) as { response: Record<string, string> };
+    expect(json.response).toMatchObject({
+      flag: 'failure',
+      code: '7',
+      sub_code: 'accesscontrol.limited-by-app-access-count',
+    });
+    expect(json.response.message).toContain('App Call Limited');
+    // Other partners are not held back.
+    expect((await call('inventory.query', query)).flag).toBe('success');
+    // The merchant raises the limit: it holds at once.
+    const raised = await owner.client.request('PUT', `/api/shops/${owner.shopId}/qimen/partners/${lim.id}`, {
+      name: '限流 3',
+      customerId: 'TEST-OWNER',
+      callsPerMinute: 100,
+    });
+    expect(raised.status).toBe(200);
+    expect(raised.body.callsPerMinute).toBe(100);
+    expect((await call('inventory.query', query, as)).flag).toBe('success');
+  });
+
+  it('counts only verified calls: unsigned junk cannot spend a partner’s budget, and only so much of it is logged', async () => {
+    const lim = await limitedPartner(2);
+    const as = { appKey: lim.appKey, secret: lim.secret };
+    const junk = await Promise.all(
+      Array.from({ length: AUTH_FAILURES_LOGGED_PER_MINUTE + 10 }, () =>
+        call('inventory.query', query, { ...as, secret: 'not-the-secret' }),
+      ),
+    );
+    expect(new Set(junk.map((j) => j.code))).toEqual(new Set(['25']));
+    expect(await logged(lim.id)).toBe(AUTH_FAILURES_LOGGED_PER_MINUTE);
+    expect((await call('inventory.query', query, as)).flag).toBe('success');
+    expect((await call('inventory.query', query, as)).flag).toBe('success');
+    expect((await call('inventory.query', query, as)).code).toBe('7');
+  });
+
+  it('refuses a limit that is not a whole number from 1 up', async () => {
+    for (const callsPerMinute of [0, -5, 1.5, '100']) {
+      const r = await owner.client.post(`/api/shops/${owner.shopId}/qimen/partners`, {
+        name: '坏限额',
+        customerId: 'X',
+        callsPerMinute,
+      });
+      expect(r.status, String(callsPerMinute)).toBe(400);
+      expect(r.body.code).toBe('validation_failed');
+      expect(JSON.stringify(r.body.errors)).toContain('callsPerMinute');
+    }
+    const list = await owner.client.get(`/api/shops/${owner.shopId}/qimen/partners`);
+    expect(list.body.items.find((x: { id: string }) => x.id === partner.id).callsPerMinute).toBe(6000);
   });
 });
 

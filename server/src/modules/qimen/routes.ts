@@ -1,7 +1,9 @@
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { keyedRateLimit } from '../../kernel/http/rate-limit.js';
 import type { App } from '../../kernel/http/server.js';
 import type { ModuleContext } from '../../kernel/module.js';
-import { handleInbound } from './inbound.js';
+import { handleInbound, type InboundLimits } from './inbound.js';
 import { getMessage, listMessages, messageDetail, messageQuery, messageSummary, detail } from './log.js';
 import { resend } from './outbound.js';
 import {
@@ -33,7 +35,23 @@ function flatQuery(query: unknown): Record<string, string> {
   return out;
 }
 
+/** Failed authentications of one app key logged a minute; beyond it they are answered, not logged. */
+export const AUTH_FAILURES_LOGGED_PER_MINUTE = 60;
+
 export async function qimenRoutes(app: App, { db }: ModuleContext) {
+  // Per app key, in the kernel's rate-limit store (Redis with REDIS_URL, shared by every node).
+  const calls = keyedRateLimit(app, { name: 'qimen-calls', windowMs: 60_000 });
+  const authFailures = keyedRateLimit(app, { name: 'qimen-auth-failures', windowMs: 60_000 });
+  const limitsFor = (request: FastifyRequest): InboundLimits => ({
+    async admit(partner) {
+      const r = await calls(request, partner.appKey, partner.callsPerMinute);
+      return r.allowed ? null : { retryAfterSeconds: r.retryAfterSeconds };
+    },
+    async logAuthFailure(partner) {
+      return (await authFailures(request, partner.appKey, AUTH_FAILURES_LOGGED_PER_MINUTE)).allowed;
+    },
+  });
+
   // The gateway: its own scope, where every body is kept as the exact bytes received, since the
   // signature covers them.
   await app.register(async (router) => {
@@ -48,7 +66,8 @@ export async function qimenRoutes(app: App, { db }: ModuleContext) {
           description:
             'System parameters in the query string (method, app_key, customerId, format, timestamp, v, ' +
             'sign_method, sign); the document is the raw XML (`<request>`) or JSON body. Always answers ' +
-            '200 with a Qimen envelope: flag success|failure, code, message.',
+            '200 with a Qimen envelope: flag success|failure, code, message. A partner over its calls a ' +
+            'minute gets code 7 (App Call Limited) with sub_code accesscontrol.limited-by-app-access-count.',
         },
         config: { csrf: false, rateLimit: false },
       },
@@ -58,6 +77,7 @@ export async function qimenRoutes(app: App, { db }: ModuleContext) {
           db,
           { query: flatQuery(request.query), body, locale: request.locale },
           request.log,
+          limitsFor(request),
         );
         return reply
           .code(200)

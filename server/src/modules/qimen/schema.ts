@@ -22,6 +22,8 @@ export const qimenPartners = pgTable(
     /** Where outbound calls (deliveryorder.create, order.cancel) are POSTed; null: inbound only. */
     endpointUrl: text(),
     active: boolean().notNull().default(true),
+    /** Router calls a minute this partner may make (per app key); beyond it: code 7, App Call Limited. */
+    callsPerMinute: integer().notNull().default(6000),
     secretRotatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),

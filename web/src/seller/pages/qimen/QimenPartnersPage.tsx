@@ -6,6 +6,7 @@ import {
   Card,
   Form,
   Input,
+  InputNumber,
   Modal,
   Popconfirm,
   Select,
@@ -17,6 +18,7 @@ import {
 } from 'antd';
 import type { ButtonProps } from 'antd';
 import { useState } from 'react';
+import { useLocale } from '../../../i18n/react';
 import { PageHeader } from '../../../shared/antd/components';
 import { useT } from '../../i18n';
 import { useCurrentShop } from '../../SellerLayout';
@@ -24,6 +26,8 @@ import { ShopError } from '../../ShopError';
 import {
   type Partner,
   type PartnerInput,
+  DEFAULT_CALLS_PER_MINUTE,
+  MAX_CALLS_PER_MINUTE,
   SIGN_METHODS,
   usePartners,
   useRotateSecret,
@@ -126,7 +130,14 @@ function PartnerForm({
         initialValues={
           editing
             ? { ...editing, endpointUrl: editing.endpointUrl ?? '' }
-            : { signMethod: 'md5', secretAtEndOnly: false, active: true, locationIds: [], endpointUrl: '' }
+            : {
+                signMethod: 'md5',
+                secretAtEndOnly: false,
+                active: true,
+                locationIds: [],
+                endpointUrl: '',
+                callsPerMinute: DEFAULT_CALLS_PER_MINUTE,
+              }
         }
       >
         <Form.Item name="name" label={t('qimen.form.name')} rules={[{ required: true, max: 60 }]}>
@@ -154,6 +165,25 @@ function PartnerForm({
         <Form.Item name="endpointUrl" label={t('qimen.form.endpointUrl')} extra={t('qimen.form.endpointUrlHint')}>
           <Input placeholder="https://wms.example.com/qimen" data-testid="qimen-form-endpoint" />
         </Form.Item>
+        <Form.Item
+          name="callsPerMinute"
+          label={t('qimen.form.callsPerMinute')}
+          extra={t('qimen.form.callsPerMinuteHint')}
+          rules={[
+            { required: true, message: t('qimen.form.callsPerMinuteInvalid') },
+            { type: 'integer', min: 1, max: MAX_CALLS_PER_MINUTE, message: t('qimen.form.callsPerMinuteInvalid') },
+          ]}
+        >
+          <InputNumber
+            min={1}
+            max={MAX_CALLS_PER_MINUTE}
+            precision={0}
+            step={1000}
+            style={{ width: 240 }}
+            suffix={t('qimen.form.perMinute')}
+            data-testid="qimen-form-calls"
+          />
+        </Form.Item>
         <Form.Item name="locationIds" label={t('qimen.form.locations')} extra={t('qimen.form.locationsHint')}>
           <Select
             mode="multiple"
@@ -173,6 +203,7 @@ function PartnerForm({
 /** The shop's Qimen partners: add, edit (endpoint, warehouses, signing), rotate the secret. */
 export function QimenPartnersPage() {
   const t = useT();
+  const locale = useLocale();
   const { shop } = useCurrentShop();
   const partners = usePartners(shop.id);
   const warehouses = useWarehouses(shop.id);
@@ -217,7 +248,7 @@ export function QimenPartnersPage() {
           loading={partners.isPending}
           dataSource={partners.data ?? []}
           pagination={false}
-          scroll={{ x: 1250 }}
+          scroll={{ x: 1400 }}
           locale={{ emptyText: t('qimen.partners.empty') }}
           onRow={(p) => ({ 'data-testid': `qimen-partner-${p.appKey}` }) as object}
           columns={[
@@ -240,6 +271,15 @@ export function QimenPartnersPage() {
                   {m}
                   {p.secretAtEndOnly ? <Tag style={{ marginLeft: 4 }}>secret@end</Tag> : null}
                 </>
+              ),
+            },
+            {
+              title: t('qimen.col.callsPerMinute'),
+              dataIndex: 'callsPerMinute',
+              render: (n: number) => (
+                <span style={{ whiteSpace: 'nowrap' }} data-testid="qimen-partner-calls">
+                  {t('qimen.callsPerMinute', { n: n.toLocaleString(locale) })}
+                </span>
               ),
             },
             { title: t('qimen.col.secret'), dataIndex: 'secretHint' },

@@ -12,6 +12,9 @@ export type MessageStatus = MessageSummary['status'];
 export type Location = ResponseOf<'/api/shops/{shopId}/locations', 'get'>['items'][number];
 
 export const SIGN_METHODS: SignMethod[] = ['md5', 'hmac', 'hmac-sha256'];
+/** A partner's router calls a minute: the server's default and bounds. */
+export const DEFAULT_CALLS_PER_MINUTE = 6000;
+export const MAX_CALLS_PER_MINUTE = 10_000_000;
 export const MESSAGE_STATUSES: MessageStatus[] = [
   'succeeded',
   'failed',

@@ -1,0 +1,1 @@
+ALTER TABLE "qimen_partners" ADD COLUMN "calls_per_minute" integer DEFAULT 6000 NOT NULL;
