@@ -78,7 +78,8 @@ export const storeDict = defineDictionary(
     'pickup.contactPhone': 'Phone',
     'pickup.contactNameHint': 'Name of who collects',
     'pickup.contactPhoneHint': 'Mobile or landline',
-    'pickup.contactHint': 'No address needed: the store hands over against the pickup code and calls this number if needed',
+    'pickup.contactHint':
+      'No address needed: the store hands over against the pickup code and calls this number if needed',
     'store.youAreIn': 'You are in {store}',
     'store.guide': 'Your shopping guide: {name}',
     'store.stock': '{n} in this store',

@@ -1,19 +1,5 @@
 import { CarOutlined, SwapOutlined } from '@ant-design/icons';
-import {
-  Alert,
-  App,
-  Button,
-  Card,
-  Collapse,
-  Empty,
-  Form,
-  Input,
-  Select,
-  Space,
-  Table,
-  Tag,
-  Typography,
-} from 'antd';
+import { Alert, App, Button, Card, Collapse, Empty, Form, Input, Select, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { formatDateTime } from '../../../i18n/locale';
 import { useLocale } from '../../../i18n/react';
