@@ -555,11 +555,22 @@ function recordExposure(shopId: string, strategyId: string, shopperKey: string, 
   }
 }
 
+/** The flushes so far, one after another: settled when the last one asked for has written. */
+let writing: Promise<unknown> = Promise.resolve();
+
 /**
- * Writes the exposures held in memory, one statement. Views add up on conflict, so a batch
- * that fails is put back and written with the next one: nothing is lost or counted twice.
+ * Writes the exposures held in memory, one statement, after any flush already writing: so once it
+ * resolves, every exposure recorded before the call is in the table (an order paid meanwhile is
+ * attributed by reading it). Views add up on conflict, so a batch that fails is put back and
+ * written with the next one: nothing is lost or counted twice.
  */
-export async function flushExposures(db: Db | undefined = flushDb): Promise<number> {
+export function flushExposures(db: Db | undefined = flushDb): Promise<number> {
+  const run = writing.then(() => writePending(db));
+  writing = run.catch(() => undefined);
+  return run;
+}
+
+async function writePending(db: Db | undefined): Promise<number> {
   if (!db || pending.size === 0) return 0;
   const batch = pending;
   pending = new Map();
@@ -604,6 +615,7 @@ async function lastArm(db: Executor, shopId: string, strategyId: string, shopper
     if (r.shopId === shopId && r.strategyId === strategyId && r.shopperKey === shopperKey)
       if (!best || r.lastSeenAt > best.lastSeenAt) best = r;
   if (best) return best.variantId;
+  await writing; // a batch taken out of memory is in the table once written
   const [row] = await db
     .select({ variantId: strategyExposures.variantId })
     .from(strategyExposures)

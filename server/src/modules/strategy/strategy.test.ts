@@ -238,6 +238,36 @@ describe('resolution and the effect report', () => {
     await end(id);
   });
 
+  it('an order paid while the exposures are being written is still attributed', async () => {
+    const id = await activeBannerStrategy(0, 'Race test');
+    const { attributeOrder, flushExposures } = await import('./service.js');
+    for (let round = 0; round < 5; round++) {
+      const buyer = await p.signUp('shopper');
+      await p.client().get(`/api/storefront/shops/${owner.shopId}/home`); // someone else's exposure
+      const seen = await buyer.client.get(`/api/storefront/shops/${owner.shopId}/home`);
+      expect(seen.status).toBe(200);
+      // The writer timer's flush takes the batch out of memory; payment lands before it commits.
+      const timer = flushExposures();
+      const orderId = `ord_race_${round}_${buyer.accountId}`;
+      await p.db.transaction((tx) =>
+        attributeOrder(tx, {
+          shopId: owner.shopId,
+          orderId,
+          buyerAccountId: buyer.accountId,
+          total: 100,
+          paidAt: new Date(),
+        }),
+      );
+      await timer;
+      const credited = await p.db.$client.query(
+        `select variant_id from strategy_conversions where shop_id = $1 and strategy_id = $2 and order_id = $3`,
+        [owner.shopId, id, orderId],
+      );
+      expect(credited.rows).toEqual([{ variant_id: 'spring' }]);
+    }
+    await end(id);
+  });
+
   it('refunds come off the GMV of the arm credited, once per refund', async () => {
     const id = await activeBannerStrategy(0, 'Refund test');
     const b = await shopperWithAddress(p);
