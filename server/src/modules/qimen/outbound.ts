@@ -13,7 +13,7 @@ import { inventory } from '../inventory/index.js';
 import { orders } from '../orders/index.js';
 import { shops } from '../shops/index.js';
 import { loadPartner, partnerForLocation } from './partners.js';
-import { buildRequest, type Doc, formatTimestamp, post, serialize } from './protocol.js';
+import { buildRequest, type Doc, formatTimestamp, obj, parseBody, post, serialize, text } from './protocol.js';
 import { qimenMessages } from './schema.js';
 
 defineMessages({
@@ -119,15 +119,26 @@ async function cancelAt(tx: Tx, shopId: string, code: string, locationId: string
   }
   if (create.status === 'cancelled') return;
   const locs = await inventory.listLocations(tx, shopId);
+  await queueCancel(tx, shopId, partner, code, locs.find((l) => l.id === locationId)?.code ?? '', reason);
+}
+
+/** Queues `order.cancel` of delivery order `code` at the partner's warehouse (once per code). */
+async function queueCancel(
+  tx: Tx,
+  shopId: string,
+  partner: { id: string; customerId: string },
+  code: string,
+  warehouseCode: string,
+  reason: string,
+) {
   const body = {
-    warehouseCode: locs.find((l) => l.id === locationId)?.code ?? '',
+    warehouseCode,
     ownerCode: partner.customerId,
     orderCode: code,
     orderType: 'JYCK',
     cancelReason: reason,
   };
-  const xml = serialize(body, 'xml', 'request');
-  await queueMessage(tx, shopId, partner.id, 'order.cancel', code, xml);
+  await queueMessage(tx, shopId, partner.id, 'order.cancel', code, serialize(body, 'xml', 'request'));
 }
 
 /** `fulfillment.shipment_cancelled`: tell the WMS that was asked to ship it. */
@@ -345,6 +356,12 @@ export async function sendMessage(db: Db, payload: { shopId: string; messageId: 
         ),
       )
       .returning({ id: qimenMessages.id });
+    if (!updated && outcome.ok && msg.method === 'deliveryorder.create' && body) {
+      // Withdrawn (the parcel moved or was cancelled) while this attempt was on its way, and the
+      // WMS took it: it must hear the cancel, or it would ship a parcel that is no longer its own.
+      const sent = obj(parseBody(body, 'xml').deliveryOrder);
+      await queueCancel(tx, shopId, partner, msg.ref!, text(sent.warehouseCode), 'withdrawn');
+    }
     if (updated && !outcome.ok && !dead) {
       await enqueue(
         tx,

@@ -1,4 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestPlatform, type TestPlatform } from '../../../test/app.js';
 import { createProduct, payOnTestPay, shopperWithAddress } from '../../../test/commerce.js';
@@ -692,6 +693,85 @@ describe('Qimen outbound: re-routing to and from a WMS warehouse', () => {
     } finally {
       Object.assign(outboundPolicy, saved);
       sim.setAvailable(true);
+    }
+  });
+});
+
+describe('Qimen outbound: a delivery order withdrawn while it is on its way', () => {
+  it('the WMS took it as the parcel moved away: it is sent order.cancel', async () => {
+    const store = await owner.client.post(`/api/shops/${owner.shopId}/locations`, {
+      name: '湖滨门店',
+      kind: 'store',
+      code: 'ST-LAKE',
+      province: '浙江省',
+      city: '杭州市',
+      district: '上城区',
+      address: '湖滨路 1 号',
+      canShip: true,
+    });
+    expect(store.status, JSON.stringify(store.body)).toBe(201);
+    await withShop(p.db, owner.shopId, async (tx) => {
+      await inventory.setStock(
+        tx,
+        owner.shopId,
+        skuA,
+        5,
+        { type: 'test', id: 'lake-store' },
+        { locationId: store.body.id },
+      );
+      await inventory.setStock(tx, owner.shopId, skuA, 5, { type: 'test', id: 'lake-cloud' }, { locationId: cloud.id });
+    });
+    // A WMS that, while it handles the first delivery order, sees the merchant move the parcel
+    // to a store (and the platform withdraw the create it is still sending); then it says yes.
+    const calls: { method: string; body: string }[] = [];
+    let moved = false;
+    const wms = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', async () => {
+        const method = new URL(req.url!, 'http://wms').searchParams.get('method') ?? '';
+        calls.push({ method, body });
+        if (method.endsWith('deliveryorder.create') && !moved) {
+          moved = true;
+          const code = /<deliveryOrderCode>([^<]+)</.exec(body)![1]!;
+          const away = await owner.client.post(`/api/shops/${owner.shopId}/shipments/${code}/reassign`, {
+            locationId: store.body.id,
+          });
+          expect(away.status, JSON.stringify(away.body)).toBe(200);
+          await p.settle(); // the re-route is handled: the create, still in flight, is withdrawn
+        }
+        res.setHeader('content-type', 'text/xml');
+        res.end('<response><flag>success</flag><code>0</code><message>OK</message></response>');
+      });
+    });
+    await new Promise<void>((r) => wms.listen(0, '127.0.0.1', r));
+    const put = (endpointUrl: string) =>
+      owner.client.request('PUT', `/api/shops/${owner.shopId}/qimen/partners/${partner.id}`, {
+        name: '测试云仓 WMS',
+        customerId: 'TEST-OWNER',
+        signMethod: 'md5',
+        endpointUrl,
+        locationIds: [cloud.id],
+        callsPerMinute: 6000,
+      });
+    expect((await put(`http://127.0.0.1:${(wms.address() as { port: number }).port}/qimen`)).status).toBe(200);
+    try {
+      const orderId = await placePaidOrder(skuA, 1);
+      const shipment = await shipmentOf(orderId);
+      expect(moved).toBe(true);
+      expect(shipment.locationId).toBe(store.body.id);
+      const log = await owner.client.get(`/api/shops/${owner.shopId}/qimen/messages?direction=out`);
+      const mine = log.body.items.filter((m: { ref: string }) => m.ref === shipment.id);
+      expect(mine.map((m: { method: string; status: string }) => [m.method, m.status]).sort()).toEqual([
+        ['deliveryorder.create', 'cancelled'],
+        ['order.cancel', 'sent'],
+      ]);
+      const cancel = calls.find((c) => c.method.endsWith('order.cancel'));
+      expect(cancel?.body).toContain(`<orderCode>${shipment.id}</orderCode>`);
+      expect(cancel?.body).toContain('<warehouseCode>WH-CLOUD</warehouseCode>');
+    } finally {
+      expect((await put(sim.url)).status).toBe(200);
+      await new Promise((r) => wms.close(r));
     }
   });
 });
