@@ -26,11 +26,31 @@ const MAX_POSITIVES = 20_000;
 const MAX_NEGATIVES = 60_000;
 const HOLDOUT = 0.25;
 
+/** A uniform sample of up to `cap` items from a stream (Algorithm R), with how many were seen. */
+class Reservoir<T> {
+  items: T[] = [];
+  seen = 0;
+  constructor(
+    private cap: number,
+    private random: () => number,
+  ) {}
+  offer(item: T) {
+    this.seen++;
+    if (this.items.length < this.cap) this.items.push(item);
+    else {
+      const j = Math.floor(this.random() * this.seen);
+      if (j < this.cap) this.items[j] = item;
+    }
+  }
+}
+
 /**
  * Look-alike expansion: logistic regression trained on the seed's members (positives) against a
  * sample of everyone else, its AUC measured on a held-out quarter it never saw, then every
  * customer outside the seed scored; the `size` best form the new segment (kept as computed, with
- * the model and its AUC).
+ * the model and its AUC). Two passes over the customers, page by page: the first keeps only the
+ * samples' features, the second only each outsider's number and score — so memory grows by a
+ * dozen bytes per customer, not by a feature vector.
  */
 export async function lookalike(db: Db, shopId: string, actorId: string, input: z.infer<typeof lookalikeInput>) {
   const seed = await segmentBitmap(db, shopId, input.seedSegmentId).catch(() => {
@@ -40,17 +60,12 @@ export async function lookalike(db: Db, shopId: string, actorId: string, input: 
   });
   const now = new Date();
   return withShop(db, shopId, async (tx) => {
-    const ids: number[] = [];
-    const X: number[][] = [];
-    for await (const page of customerPages(tx, shopId)) {
-      for (const c of page) {
-        ids.push(c.customerNo);
-        X.push(featuresOf(c, now));
-      }
-    }
-    const positives = ids.map((_, i) => i).filter((i) => seed.has(ids[i]!));
-    const negatives = ids.map((_, i) => i).filter((i) => !seed.has(ids[i]!));
-    if (positives.length < MIN_SEED || negatives.length < MIN_SEED) {
+    const random = seededRandom(20_260_101);
+    const positives = new Reservoir<number[]>(MAX_POSITIVES, random);
+    const negatives = new Reservoir<number[]>(MAX_NEGATIVES, random);
+    for await (const page of customerPages(tx, shopId))
+      for (const c of page) (seed.has(c.customerNo) ? positives : negatives).offer(featuresOf(c, now));
+    if (positives.seen < MIN_SEED || negatives.seen < MIN_SEED) {
       throw badRequest(
         'customers.seed_too_small',
         [
@@ -64,28 +79,47 @@ export async function lookalike(db: Db, shopId: string, actorId: string, input: 
         { min: MIN_SEED },
       );
     }
-    const random = seededRandom(20_260_101);
-    const pos = shuffle(positives, random).slice(0, MAX_POSITIVES);
-    const neg = shuffle(negatives.slice(), random).slice(0, Math.min(MAX_NEGATIVES, Math.max(pos.length * 3, 2_000)));
-    const split = (list: number[]) => {
+    const pos = shuffle(positives.items, random);
+    const neg = shuffle(negatives.items, random).slice(0, Math.max(pos.length * 3, 2_000));
+    const split = (list: number[][]) => {
       const cut = Math.max(1, Math.floor(list.length * HOLDOUT));
       return { test: list.slice(0, cut), train: list.slice(cut) };
     };
     const p = split(pos);
     const n = split(neg);
-    const train = shuffle([...p.train.map((i) => [i, 1]), ...n.train.map((i) => [i, 0])], random);
+    const train = shuffle([...p.train.map((x) => [x, 1] as const), ...n.train.map((x) => [x, 0] as const)], random);
     const model = trainLogistic(
-      train.map(([i]) => X[i!]!),
-      train.map(([, y]) => y!),
+      train.map(([x]) => x),
+      train.map(([, y]) => y),
     );
-    const test = [...p.test.map((i) => [i, 1]), ...n.test.map((i) => [i, 0])];
+    const test = [...p.test.map((x) => [x, 1] as const), ...n.test.map((x) => [x, 0] as const)];
     const heldOutAuc = auc(
-      test.map(([i]) => score(model, X[i!]!)),
-      test.map(([, y]) => y!),
+      test.map(([x]) => score(model, x)),
+      test.map(([, y]) => y),
     );
-    const candidates = negatives.map((i) => ({ no: ids[i]!, s: score(model, X[i]!) }));
-    candidates.sort((a, b) => b.s - a.s || a.no - b.no);
-    const chosen = candidates.slice(0, input.size);
+
+    // Everyone outside the seed, scored; the best `size` (ties: lower customer number first).
+    let count = 0;
+    let nos = new Int32Array(Math.max(16, negatives.seen));
+    let scores = new Float64Array(nos.length);
+    for await (const page of customerPages(tx, shopId))
+      for (const c of page) {
+        if (seed.has(c.customerNo)) continue;
+        if (count === nos.length) {
+          // Customers who joined between the passes.
+          const grownNos = new Int32Array(nos.length * 2);
+          grownNos.set(nos);
+          nos = grownNos;
+          const grownScores = new Float64Array(nos.length);
+          grownScores.set(scores);
+          scores = grownScores;
+        }
+        nos[count] = c.customerNo;
+        scores[count++] = score(model, featuresOf(c, now));
+      }
+    const order = new Uint32Array(count).map((_, i) => i);
+    order.sort((a, b) => scores[b]! - scores[a]! || nos[a]! - nos[b]!);
+    const chosen = Array.from(order.subarray(0, input.size), (i) => ({ no: nos[i]!, s: scores[i]! }));
     const bitmap = bitmapOf(chosen.map((c) => c.no));
     return saveSegment(
       tx,
@@ -104,7 +138,7 @@ export async function lookalike(db: Db, shopId: string, actorId: string, input: 
           auc: heldOutAuc,
           trainSize: train.length,
           holdoutSize: test.length,
-          seedMembers: positives.length,
+          seedMembers: positives.seen,
           lowestScore: chosen.at(-1)?.s ?? null,
         },
         createdBy: actorId,

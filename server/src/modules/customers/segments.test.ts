@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTestPlatform, type TestPlatform } from '../../../test/app.js';
 import { customers } from './index.js';
+import { segmentBitmap } from './segments.js';
 
 let p: TestPlatform;
 let owner: Awaited<ReturnType<TestPlatform['shopOwner']>>;
@@ -198,6 +199,13 @@ describe('segments', () => {
     expect(typeof la.body.model.auc).toBe('number');
     // Favourites are a feature, so the seed is separable on held-out customers.
     expect(la.body.model.auc).toBeGreaterThan(0.9);
+    expect(la.body.model.seedMembers).toBe(seed.body.members);
+    // Only customers outside the seed are added.
+    const [added, seeded] = await Promise.all([
+      segmentBitmap(p.db, owner.shopId, la.body.id),
+      segmentBitmap(p.db, owner.shopId, seed.body.id),
+    ]);
+    expect([...added].filter((no) => seeded.has(no))).toEqual([]);
 
     const tiny = await owner.client.post(url('/customer-segments'), {
       name: '收藏的女性 2',
