@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { requirePrincipal } from '../../kernel/http/auth.js';
-import { pageOf } from '../../kernel/http/pagination.js';
+import { pageOf, pageQuery } from '../../kernel/http/pagination.js';
 import type { App } from '../../kernel/http/server.js';
 import type { ModuleContext } from '../../kernel/module.js';
 import { productCard } from '../catalog/routes.js';
@@ -224,7 +224,7 @@ export async function storefrontRoutes(app: App, { db, config }: ModuleContext) 
       schema: {
         tags: ['storefront'],
         summary: 'Products the signed-in account has favourited, latest first',
-        querystring: storefront.favouritesQuery,
+        querystring: pageQuery,
         response: { 200: pageOf(favouriteItem) },
       },
     },
@@ -236,7 +236,7 @@ export async function storefrontRoutes(app: App, { db, config }: ModuleContext) 
       schema: {
         tags: ['storefront'],
         summary: 'Shops the signed-in account follows, latest first',
-        querystring: storefront.followsQuery,
+        querystring: pageQuery,
         response: { 200: pageOf(followedShop) },
       },
     },

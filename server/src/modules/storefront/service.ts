@@ -5,7 +5,7 @@ import { inShop, withShop } from '../../kernel/db/tenant.js';
 import { emit } from '../../kernel/events/outbox.js';
 import { conflict, notFound } from '../../kernel/http/errors.js';
 import { defineMessages, type Locale } from '../../kernel/http/i18n.js';
-import { decodeCursor, toPage } from '../../kernel/http/pagination.js';
+import { decodeCursor, pageQuery, toPage } from '../../kernel/http/pagination.js';
 import { catalog } from '../catalog/index.js';
 import { SHOP_CATEGORIES, shops } from '../shops/index.js';
 import { shops as shopsTable } from '../shops/schema.js';
@@ -122,13 +122,8 @@ export async function setFollow(db: Db, shopId: string, accountId: string, follo
   });
 }
 
-export const followsQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(500).optional(),
-});
-
 /** The shops an account follows, most recently followed first (the account's view across shops). */
-export async function myFollows(db: Db, accountId: string, q: z.infer<typeof followsQuery>) {
+export async function myFollows(db: Db, accountId: string, q: z.infer<typeof pageQuery>) {
   const after = decodeCursor(q.cursor);
   const rows = await db
     .select({
@@ -321,16 +316,11 @@ export async function favouriteState(db: Db, shopId: string, productId: string, 
   });
 }
 
-export const favouritesQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(50).default(20),
-  cursor: z.string().max(500).optional(),
-});
-
 /**
  * The products an account has favourited, latest first (the account's view across shops), each
  * with its shop, title, first image, price range and whether it is still on sale.
  */
-export async function myFavourites(db: Db, accountId: string, q: z.infer<typeof favouritesQuery>) {
+export async function myFavourites(db: Db, accountId: string, q: z.infer<typeof pageQuery>) {
   const after = decodeCursor(q.cursor);
   const rows = await db
     .select({
