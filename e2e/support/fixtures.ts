@@ -8,6 +8,7 @@ import {
   expect,
   request as playwrightRequest,
   type APIRequestContext,
+  type Browser,
   type Page,
 } from '@playwright/test';
 
@@ -39,6 +40,36 @@ const unique = () => `${Date.now().toString(36)}${randomBytes(3).toString('hex')
 export const uniqueEmail = (who: string) => `${who}.${unique()}@e2e.qiandian.dev`;
 export const uniqueMobile = () => `139${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
 export const uniqueSuffix = () => unique().slice(-6);
+
+/** A phone-sized browser page (its own context), signed in as `email` when given. */
+export async function phonePage(browser: Browser, baseURL: string, email?: string): Promise<Page> {
+  const context = await browser.newContext({
+    baseURL,
+    viewport: { width: 390, height: 844 },
+    isMobile: true,
+    hasTouch: true,
+    locale: 'zh-CN',
+  });
+  const page = await context.newPage();
+  if (email) {
+    const csrf = (await (await page.request.get('/api/auth/csrf')).json()) as { token: string };
+    const login = await page.request.post('/api/auth/login', {
+      data: { identifier: email, password: PASSWORD },
+      headers: { 'x-csrf-token': csrf.token },
+    });
+    expect(login.status()).toBe(200);
+  }
+  return page;
+}
+
+/** A new shopper account, signed in through the API. */
+export async function registerShopper(baseURL: string, label: string, displayName: string) {
+  const actor = await apiActor(baseURL);
+  const email = uniqueEmail(label);
+  const reg = await actor.post('/api/auth/register', { kind: 'shopper', email, password: PASSWORD, displayName });
+  expect(reg.status, JSON.stringify(reg.body)).toBe(201);
+  return { actor, email };
+}
 
 /** Opens pages in a language: what the app keeps in localStorage before any script runs. */
 export async function useLocale(page: Page, locale: 'zh-CN' | 'en-US') {

@@ -1,4 +1,3 @@
-import type { Browser, Page } from '@playwright/test';
 import {
   activeShop,
   apiActor,
@@ -6,10 +5,11 @@ import {
   expect,
   openDialog,
   PASSWORD,
+  phonePage,
   pickOption,
+  registerShopper,
   signInSeller,
   test,
-  uniqueEmail,
   useLocale,
 } from '../support/fixtures';
 
@@ -20,36 +20,8 @@ import {
  * finds it sold out.
  */
 
-async function phone(browser: Browser, baseURL: string, email?: string): Promise<Page> {
-  const context = await browser.newContext({
-    baseURL,
-    viewport: { width: 390, height: 844 },
-    isMobile: true,
-    hasTouch: true,
-    locale: 'zh-CN',
-  });
-  const page = await context.newPage();
-  if (email) {
-    const csrf = (await (await page.request.get('/api/auth/csrf')).json()) as { token: string };
-    const login = await page.request.post('/api/auth/login', {
-      data: { identifier: email, password: PASSWORD },
-      headers: { 'x-csrf-token': csrf.token },
-    });
-    expect(login.status()).toBe(200);
-  }
-  return page;
-}
-
 async function shopperWithAddress(baseURL: string) {
-  const actor = await apiActor(baseURL);
-  const email = uniqueEmail('flash.shopper');
-  const reg = await actor.post('/api/auth/register', {
-    kind: 'shopper',
-    email,
-    password: PASSWORD,
-    displayName: '抢购者',
-  });
-  expect(reg.status, JSON.stringify(reg.body)).toBe(201);
+  const { actor, email } = await registerShopper(baseURL, 'flash.shopper', '抢购者');
   const addr = await actor.post('/api/me/addresses', {
     name: '王五',
     phone: '13800138000',
@@ -107,7 +79,7 @@ test('a merchant runs a flash sale; a shopper wins a unit on a phone and goes to
 
   // ---- a shopper finds it from the product page and wins
   const buyer = await shopperWithAddress(baseURL!);
-  const page = await phone(browser, baseURL!, buyer.email);
+  const page = await phonePage(browser, baseURL!, buyer.email);
   await page.goto(`/m/shops/${shop.shopId}/products/${product.body.id}`);
   const banner = page.getByTestId('pd-flash-sale');
   await expect(banner).toBeVisible();
@@ -128,7 +100,7 @@ test('a merchant runs a flash sale; a shopper wins a unit on a phone and goes to
 
   // ---- the next shopper is told at once that it is sold out
   const late = await shopperWithAddress(baseURL!);
-  const second = await phone(browser, baseURL!, late.email);
+  const second = await phonePage(browser, baseURL!, late.email);
   await second.goto(
     `/m/shops/${shop.shopId}/flash-sales/${(await owner.get(`/api/shops/${shop.shopId}/flash-sales`)).body.items[0].id}`,
   );

@@ -1,5 +1,14 @@
-import type { Browser, Page } from '@playwright/test';
-import { activeShop, apiActor, expect, PASSWORD, pngLogo, signInSeller, test, uniqueEmail } from '../support/fixtures';
+import {
+  activeShop,
+  apiActor,
+  expect,
+  PASSWORD,
+  phonePage,
+  pngLogo,
+  registerShopper,
+  signInSeller,
+  test,
+} from '../support/fixtures';
 
 /**
  * 千人千面 (issue 5, item 8): the merchant builds a segment in the customer center's segment
@@ -8,37 +17,6 @@ import { activeShop, apiActor, expect, PASSWORD, pngLogo, signInSeller, test, un
  * product (the address names the placement) and adds it to the cart; the effect report counts
  * the exposures, the click and the add-to-cart for the arm each was shown.
  */
-
-async function shopperPage(browser: Browser, baseURL: string, email: string): Promise<Page> {
-  const context = await browser.newContext({
-    baseURL,
-    viewport: { width: 390, height: 844 },
-    isMobile: true,
-    hasTouch: true,
-    locale: 'zh-CN',
-  });
-  const page = await context.newPage();
-  const csrf = (await (await page.request.get('/api/auth/csrf')).json()) as { token: string };
-  const login = await page.request.post('/api/auth/login', {
-    data: { identifier: email, password: PASSWORD },
-    headers: { 'x-csrf-token': csrf.token },
-  });
-  expect(login.status()).toBe(200);
-  return page;
-}
-
-async function registerShopper(baseURL: string) {
-  const actor = await apiActor(baseURL);
-  const email = uniqueEmail('strategy.shopper');
-  const reg = await actor.post('/api/auth/register', {
-    kind: 'shopper',
-    email,
-    password: PASSWORD,
-    displayName: '顾客',
-  });
-  expect(reg.status, JSON.stringify(reg.body)).toBe(201);
-  return { actor, email };
-}
 
 test('two shoppers from different segments see different home banners; the report counts them', async ({
   browser,
@@ -50,8 +28,8 @@ test('two shoppers from different segments see different home banners; the repor
   expect((await owner.post('/api/auth/login', { identifier: shop.ownerEmail, password: PASSWORD })).status).toBe(200);
 
   // Two shoppers become the shop's customers: one follows it, the other only looks around.
-  const fan = await registerShopper(baseURL!);
-  const passer = await registerShopper(baseURL!);
+  const fan = await registerShopper(baseURL!, 'strategy.shopper', '顾客');
+  const passer = await registerShopper(baseURL!, 'strategy.shopper', '顾客');
   expect((await fan.actor.post(`/api/storefront/shops/${shop.shopId}/follow`)).status).toBe(200);
   const viewed = await passer.actor.post('/api/beacon', {
     events: [{ id: `e2e-view-${Date.now()}`, type: 'page_view', shopId: shop.shopId }],
@@ -132,8 +110,8 @@ test('two shoppers from different segments see different home banners; the repor
   await shot(seller, 'strategy/list-zh');
 
   // ---- the two shoppers open the same shop home on a phone
-  const fanPage = await shopperPage(browser, baseURL!, fan.email);
-  const passerPage = await shopperPage(browser, baseURL!, passer.email);
+  const fanPage = await phonePage(browser, baseURL!, fan.email);
+  const passerPage = await phonePage(browser, baseURL!, passer.email);
   await fanPage.goto(`/m/shops/${shop.shopId}`);
   await passerPage.goto(`/m/shops/${shop.shopId}`);
   await expect(fanPage.getByTestId('shop-hero-banner')).toContainText('粉丝专享八折');
